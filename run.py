@@ -1,0 +1,40 @@
+"""Start Tupa on eventlet: the one place eventlet is imported, and it must come first."""
+
+import eventlet  # noqa: I001  (must patch before anything else imports socket or threading)
+
+eventlet.monkey_patch()
+
+import os  # noqa: E402
+import resource  # noqa: E402
+
+from eventlet.support.psycopg2_patcher import make_psycopg_green  # noqa: E402
+
+from workshop import create_app  # noqa: E402
+from workshop.extensions import socketio  # noqa: E402
+from workshop.startup import prepare  # noqa: E402
+
+# psycopg2 waits in C; this lets a PostgreSQL query yield to other phones' greenlets.
+make_psycopg_green()
+
+
+def _raise_open_file_limit(wanted: int) -> None:
+    """Every phone is an open socket: lift the soft file limit towards the hard one."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+    if soft < target:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+
+
+app = create_app()
+
+if __name__ == "__main__":
+    prepare(app)
+    _raise_open_file_limit(app.config["MAX_CONNECTIONS"] + 256)
+    socketio.run(
+        app,
+        host=app.config["HOST"],
+        port=app.config["PORT"],
+        # eventlet.wsgi serves 1,024 sockets at once unless told otherwise: one busy room.
+        max_size=app.config["MAX_CONNECTIONS"],
+        log_output=os.environ.get("TUPA_ACCESS_LOG") == "1",
+    )

@@ -1,0 +1,42 @@
+"""Tupa: a self-hosted, realtime co-creation workshop tool."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+from . import cli, sockets, views
+from .config import Config
+from .database import tune_engine
+from .extensions import babel, csrf, db, migrate, socketio
+from .languages import select_locale
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def create_app(config: object | None = None) -> Flask:
+    """Build the app: config, then extensions, then pages, then sockets."""
+    app = Flask(__name__, template_folder="../templates", static_folder="../static")
+    app.config.from_object(config if config is not None else Config())
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS))
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    with app.app_context():
+        tune_engine(db.engine)
+    socketio.init_app(
+        app,
+        async_mode=app.config["SOCKETIO_ASYNC_MODE"],
+        message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"],
+        # None keeps Engine.IO's same-origin check: a page elsewhere cannot open a socket.
+        cors_allowed_origins=app.config["SOCKETIO_CORS_ALLOWED_ORIGINS"] or None,
+        max_http_buffer_size=64 * 1024,
+        manage_session=False,
+    )
+
+    views.register(app)
+    cli.register(app)
+    sockets.register(socketio)
+    return app

@@ -1,0 +1,95 @@
+"""Every command a client may send: its payload's fields, checked on arrival, and its use case.
+
+A payload that does not fit is refused here with `invalid_payload`, before any service runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+from .domain import CLIENT_KEY_MAX_LENGTH, COMMANDS, DomainError
+from .services import clusters, ideas, votes, workshops
+from .services.access import Actor
+
+
+@dataclass(frozen=True)
+class Field:
+    """One field of a payload: its name, its type, and whether it may be null."""
+
+    name: str
+    kind: type
+    nullable: bool = False
+
+    def read(self, payload: dict) -> Any:
+        """The field's value, or DomainError saying what is wrong with it."""
+        if self.name not in payload:
+            raise DomainError("invalid_payload", f"{self.name} is missing", field=self.name)
+        value = payload[self.name]
+        if value is None and self.nullable:
+            return None
+        # bool is an int in Python, but true is never an id.
+        if not isinstance(value, self.kind) or isinstance(value, bool):
+            raise DomainError("invalid_payload", f"{self.name} must be {self.kind.__name__}",
+                              field=self.name)
+        if self.kind is int and not -(2**31) < value < 2**31:
+            raise DomainError("invalid_payload", f"{self.name} is out of range", field=self.name)
+        if self.name == "key" and not 1 <= len(value) <= CLIENT_KEY_MAX_LENGTH:
+            raise DomainError("invalid_payload", "key must be 1-64 characters", field="key")
+        return value
+
+
+KEY = Field("key", str)
+TEXT = Field("text", str)
+IDEA_ID = Field("idea_id", int)
+CLUSTER_ID = Field("cluster_id", int)
+NAME = Field("name", str)
+
+
+
+@dataclass(frozen=True)
+class Command:
+    """A command's fields and the use case it runs."""
+
+    fields: tuple[Field, ...]
+    service: Callable[..., Any]
+
+    def parse(self, payload: Any) -> dict[str, Any]:
+        """The payload as keyword arguments for the service."""
+        if payload is None and not self.fields:
+            return {}
+        if not isinstance(payload, dict):
+            raise DomainError("invalid_payload", "payload must be an object")
+        return {f.name: f.read(payload) for f in self.fields}
+
+
+REGISTRY: dict[str, Command] = {
+    "workshop.sync": Command((), lambda s, a: (workshops.snapshot(s, a), [])),
+    "idea.post": Command((KEY, TEXT), ideas.post_idea),
+    "idea.edit": Command((IDEA_ID, TEXT), ideas.edit_idea),
+    "idea.delete": Command((IDEA_ID,), ideas.delete_idea),
+    "idea.hide": Command((IDEA_ID,), partial(ideas.set_idea_hidden, hidden=True)),
+    "idea.show": Command((IDEA_ID,), partial(ideas.set_idea_hidden, hidden=False)),
+    "vote.cast": Command((KEY, IDEA_ID), votes.cast_vote),
+    "vote.retract": Command((KEY,), votes.retract_vote),
+    "cluster.create": Command((KEY, NAME), clusters.create_cluster),
+    "cluster.rename": Command((CLUSTER_ID, NAME), clusters.rename_cluster),
+    "cluster.delete": Command((CLUSTER_ID,), clusters.delete_cluster),
+    "cluster.move_idea": Command(
+        (IDEA_ID, Field("cluster_id", int, nullable=True), Field("position", int)),
+        clusters.move_idea,
+    ),
+    "phase.set": Command((Field("phase", str),), workshops.set_phase),
+}
+
+assert set(REGISTRY) == COMMANDS, "the command registry and the domain's list disagree"
+
+
+def run(name: str, session, actor: Actor, payload: Any) -> tuple[dict, list]:
+    """Parse a command's payload and run its use case."""
+    command = REGISTRY.get(name)
+    if command is None:
+        raise DomainError("unknown_command", f"unknown command {name!r}")
+    return command.service(session, actor, **command.parse(payload))

@@ -1,0 +1,93 @@
+"""Settings, read from environment variables with safe defaults."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import socket
+from pathlib import Path
+
+INSTANCE_DIR = Path(os.environ.get("TUPA_INSTANCE_DIR", Path(__file__).parent.parent / "instance"))
+
+
+def _secret_key() -> str:
+    """SECRET_KEY from the environment, else one made once and kept in instance/."""
+    if key := os.environ.get("SECRET_KEY"):
+        return key
+    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+    path = INSTANCE_DIR / "secret_key"
+    if not path.exists():
+        # A fresh key per start would sign every facilitator out on each restart.
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def database_url(url: str) -> str:
+    """A plain postgresql:// URL means psycopg2: eventlet can make it yield, psycopg 3 not."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg2://" + url[len(prefix):]
+    return url
+
+
+def _flag(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+class Config:
+    """Production defaults; every one can be set from the environment."""
+
+    HOST = os.environ.get("HOST", "127.0.0.1")
+    PORT = int(os.environ.get("PORT", "5000"))
+    SQLALCHEMY_DATABASE_URI = database_url(
+        os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'tupa.db'}")
+    )
+    # eventlet by default; "gevent" or "threading" is a one-line change here or in the env.
+    SOCKETIO_ASYNC_MODE = os.environ.get("SOCKETIO_ASYNC_MODE", "eventlet")
+    SOCKETIO_MESSAGE_QUEUE = os.environ.get("SOCKETIO_MESSAGE_QUEUE") or None
+    # Comma-separated origins allowed to open a socket; empty means the page's own origin.
+    SOCKETIO_CORS_ALLOWED_ORIGINS = [
+        o.strip() for o in os.environ.get("TUPA_ALLOWED_ORIGINS", "").split(",") if o.strip()
+    ]
+    # Open sockets a single eventlet server accepts; its default of 1,024 is one busy room.
+    MAX_CONNECTIONS = int(os.environ.get("TUPA_MAX_CONNECTIONS", "10000"))
+    # Names this process in the presence table, so a restart clears its own stale rows.
+    SERVER_NAME_FOR_PRESENCE = os.environ.get(
+        "TUPA_SERVER_ID", f"{socket.gethostname()}:{os.environ.get('PORT', '5000')}"
+    )
+    PUBLIC_URL = os.environ.get("TUPA_PUBLIC_URL", "").rstrip("/")
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = _flag("TUPA_SECURE_COOKIES", False)
+    SESSION_COOKIE_NAME = "tupa_session"
+    WTF_CSRF_TIME_LIMIT = None  # a facilitator's form stays valid through a long workshop
+
+    LANGUAGES = ("fi", "sv", "en")
+    BABEL_DEFAULT_LOCALE = os.environ.get("TUPA_DEFAULT_LANGUAGE", "fi")
+    BABEL_TRANSLATION_DIRECTORIES = str(Path(__file__).parent / "translations")
+
+    # Printed once at start when there is no facilitator yet.
+    SHOW_SETUP_LINK = True
+    RUN_MIGRATIONS_ON_START = True
+
+    def __init__(self) -> None:
+        self.SECRET_KEY = _secret_key()
+
+
+class TestConfig(Config):
+    """For the test suite: a throwaway database and threading mode."""
+
+    TESTING = True
+    SOCKETIO_ASYNC_MODE = "threading"
+    SOCKETIO_MESSAGE_QUEUE = None
+    SHOW_SETUP_LINK = False
+    SERVER_NAME_FOR_PRESENCE = "test"
+
+    def __init__(self, url: str) -> None:
+        self.SECRET_KEY = "test-" + secrets.token_hex(16)
+        self.SQLALCHEMY_DATABASE_URI = database_url(url)

@@ -1,0 +1,56 @@
+"""Finnish, Swedish and English: which one a person sees, and the messages of refusals."""
+
+from __future__ import annotations
+
+from flask import request, session
+from flask_babel import lazy_gettext as _l
+
+LANGUAGES = ("fi", "sv", "en")
+LANGUAGE_NAMES = {"fi": "Suomi", "sv": "Svenska", "en": "English"}
+
+
+def select_locale() -> str:
+    """The person's own choice, else the page's workshop language, else the browser's."""
+    chosen = request.args.get("lang")
+    if chosen in LANGUAGES:
+        session["lang"] = chosen
+        return chosen
+    if session.get("lang") in LANGUAGES:
+        return session["lang"]
+    workshop_language = getattr(request, "workshop_language", None)
+    if workshop_language in LANGUAGES:
+        return workshop_language
+    return request.accept_languages.best_match(LANGUAGES) or "fi"
+
+
+# Every error code a client can receive, with the words a person reads.
+ERROR_MESSAGES = {
+    "invalid_payload": _l("The request was not understood."),
+    "unknown_command": _l("Unknown command."),
+    "not_found": _l("That no longer exists."),
+    "forbidden": _l("You are not allowed to do that."),
+    "not_authenticated": _l("Please join the workshop again."),
+    "posting_closed": _l("Posting ideas is closed."),
+    "voting_closed": _l("Voting is not open."),
+    "vote_budget_spent": _l("You have no votes left."),
+    "vote_cap_reached": _l("You have given this idea as many votes as one idea can get."),
+    "text_empty": _l("Please write something first."),
+    "text_too_long": _l("That is too long: at most %(max_length)s characters."),
+    "invalid_phase": _l("Unknown phase."),
+    "invalid_vote_settings": _l("Votes per idea must be between 1 and the vote budget."),
+    "join_code_exhausted": _l("Could not create a join code. Please try again."),
+    "password_too_short": _l("The password must be at least 10 characters long."),
+    "name_taken": _l("That name is already taken."),
+    "setup_link_used": _l("This set-up link is no longer valid."),
+    "server_busy": _l("The server is busy. Your action will be retried."),
+    "server_error": _l("Something went wrong on the server. Please try again."),
+}
+
+
+def message_for(code: str, details: dict) -> str:
+    """The translated message for an error code, with its details filled in."""
+    text = str(ERROR_MESSAGES.get(code, ERROR_MESSAGES["server_error"]))
+    try:
+        return text % details
+    except (KeyError, TypeError, ValueError):
+        return text

@@ -1,0 +1,216 @@
+"""What Tupa stores: facilitators, workshops, participants, ideas, clusters and votes.
+
+Invariants that must hold whatever the code does live in the database as named constraints.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .domain import (
+    CLIENT_KEY_MAX_LENGTH,
+    CLUSTER_NAME_MAX_LENGTH,
+    IDEA_MAX_LENGTH,
+    NICKNAME_MAX_LENGTH,
+    ORGANISATION_NAME_MAX_LENGTH,
+    QUESTION_MAX_LENGTH,
+    TITLE_MAX_LENGTH,
+    OrganisationType,
+    Phase,
+)
+from .extensions import db
+
+
+def utcnow() -> datetime:
+    """Now, in UTC, as every stored timestamp is."""
+    return datetime.now(UTC)
+
+
+class UTCDateTime(db.TypeDecorator):
+    """Timestamps stored naive in UTC (SQLite has no zones) and read back aware."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is not None and value.tzinfo is not None:
+            value = value.astimezone(UTC).replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value
+
+
+_phases = ", ".join(f"'{p.value}'" for p in Phase)
+_organisation_types = ", ".join(f"'{t.value}'" for t in OrganisationType)
+
+
+class Facilitator(db.Model):
+    """A signed-in person who creates and runs workshops."""
+
+    __tablename__ = "facilitator"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    workshops: Mapped[list[Workshop]] = relationship(back_populates="facilitator")
+
+
+class SetupToken(db.Model):
+    """A one-time link that lets the first facilitator choose a name and password."""
+
+    __tablename__ = "setup_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Workshop(db.Model):
+    """One session in the room: a question, a join code, a phase and its ideas."""
+
+    __tablename__ = "workshop"
+    __table_args__ = (
+        CheckConstraint(f"phase IN ({_phases})", name="phase_known"),
+        CheckConstraint("vote_budget >= 1", name="vote_budget_positive"),
+        CheckConstraint(
+            "votes_per_idea >= 1 AND votes_per_idea <= vote_budget", name="votes_per_idea_in_budget"
+        ),
+        CheckConstraint("sequence >= 0", name="sequence_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    facilitator_id: Mapped[int] = mapped_column(
+        ForeignKey("facilitator.id", ondelete="CASCADE"), index=True
+    )
+    title: Mapped[str] = mapped_column(String(TITLE_MAX_LENGTH))
+    question: Mapped[str] = mapped_column(String(QUESTION_MAX_LENGTH))
+    join_code: Mapped[str] = mapped_column(String(8), unique=True)
+    phase: Mapped[str] = mapped_column(String(16), default=Phase.POSTING.value)
+    vote_budget: Mapped[int] = mapped_column(Integer, default=5)
+    votes_per_idea: Mapped[int] = mapped_column(Integer, default=5)
+    language: Mapped[str] = mapped_column(String(8), default="fi")
+    # Every fact told to the workshop carries the next number, so a client sees a gap.
+    sequence: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    facilitator: Mapped[Facilitator] = relationship(back_populates="workshops")
+
+
+class Participant(db.Model):
+    """Someone in the room on a phone, known only by a token their browser keeps."""
+
+    __tablename__ = "participant"
+    __table_args__ = (
+        CheckConstraint(f"organisation_type IN ({_organisation_types})",
+                        name="organisation_type_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(
+        ForeignKey("workshop.id", ondelete="CASCADE"), index=True
+    )
+    # Only a hash is kept: a copy of the database does not let anyone act as a participant.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    nickname: Mapped[str] = mapped_column(String(NICKNAME_MAX_LENGTH), default="")
+    organisation_type: Mapped[str] = mapped_column(String(16))
+    organisation_name: Mapped[str] = mapped_column(
+        String(ORGANISATION_NAME_MAX_LENGTH), default=""
+    )
+    language: Mapped[str] = mapped_column(String(8), default="")
+    joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Cluster(db.Model):
+    """A group of related ideas, made and named by the facilitator."""
+
+    __tablename__ = "cluster"
+    __table_args__ = (
+        UniqueConstraint("workshop_id", "client_key", name="cluster_client_key_once"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(
+        ForeignKey("workshop.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(CLUSTER_NAME_MAX_LENGTH))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    client_key: Mapped[str] = mapped_column(String(CLIENT_KEY_MAX_LENGTH))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Idea(db.Model):
+    """One idea a participant posted."""
+
+    __tablename__ = "idea"
+    __table_args__ = (
+        UniqueConstraint("participant_id", "client_key", name="idea_client_key_once"),
+        CheckConstraint(f"length(text) BETWEEN 1 AND {IDEA_MAX_LENGTH}", name="idea_text_length"),
+        Index("ix_idea_workshop_cluster", "workshop_id", "cluster_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshop.id", ondelete="CASCADE"))
+    participant_id: Mapped[int] = mapped_column(
+        ForeignKey("participant.id", ondelete="CASCADE"), index=True
+    )
+    cluster_id: Mapped[int | None] = mapped_column(
+        ForeignKey("cluster.id", ondelete="SET NULL"), nullable=True
+    )
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    text: Mapped[str] = mapped_column(Text)
+    hidden: Mapped[bool] = mapped_column(default=False)
+    client_key: Mapped[str] = mapped_column(String(CLIENT_KEY_MAX_LENGTH))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+    participant: Mapped[Participant] = relationship()
+
+
+class Vote(db.Model):
+    """One of a participant's votes on one idea; several may stand on the same idea."""
+
+    __tablename__ = "vote"
+    __table_args__ = (
+        UniqueConstraint("participant_id", "client_key", name="vote_client_key_once"),
+        Index("ix_vote_participant_idea", "participant_id", "idea_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(
+        ForeignKey("workshop.id", ondelete="CASCADE"), index=True
+    )
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id", ondelete="CASCADE"))
+    idea_id: Mapped[int] = mapped_column(ForeignKey("idea.id", ondelete="CASCADE"), index=True)
+    client_key: Mapped[str] = mapped_column(String(CLIENT_KEY_MAX_LENGTH))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Presence(db.Model):
+    """One open connection of a participant, so every process can count who is online."""
+
+    __tablename__ = "presence"
+
+    sid: Mapped[str] = mapped_column(String(64), primary_key=True)
+    server: Mapped[str] = mapped_column(String(128), index=True)
+    workshop_id: Mapped[int] = mapped_column(
+        ForeignKey("workshop.id", ondelete="CASCADE"), index=True
+    )
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id", ondelete="CASCADE"))
+    connected_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,0 +1,134 @@
+"""Clusters: the facilitator groups related ideas under a name."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from ..domain import CLUSTER_NAME_MAX_LENGTH, DomainError, Fact, clean_text
+from ..models import Cluster, Idea, utcnow
+from .access import Actor, facilitated_workshop, stamp
+from .ideas import idea_in_workshop
+from .payloads import cluster_payload
+
+
+def create_cluster(session: Session, actor: Actor, key: str, name: str) -> tuple[dict, list[Fact]]:
+    """Add a named, empty cluster, once per client key."""
+    workshop = facilitated_workshop(session, actor)
+    name = _clean_name(name)
+    existing = _cluster_by_key(session, workshop.id, key)
+    if existing is not None:
+        return {"cluster": _one(session, existing)}, []
+    last = session.execute(
+        select(func.max(Cluster.position)).where(Cluster.workshop_id == workshop.id)
+    ).scalar_one()
+    cluster = Cluster(workshop_id=workshop.id, name=name, client_key=key,
+                      position=(last or 0) + 1, created_at=utcnow())
+    try:
+        with session.begin_nested():
+            session.add(cluster)
+    except IntegrityError:
+        # The same key raced in from another tab: answer with what that one stored.
+        return {"cluster": _one(session, _cluster_by_key(session, workshop.id, key))}, []
+    return {"cluster": _one(session, cluster)}, _changed(session, workshop.id)
+
+
+def rename_cluster(
+    session: Session, actor: Actor, cluster_id: int, name: str
+) -> tuple[dict, list[Fact]]:
+    """Give a cluster a new name."""
+    workshop = facilitated_workshop(session, actor)
+    cluster = _cluster_in_workshop(session, workshop.id, cluster_id)
+    name = _clean_name(name)
+    if name == cluster.name:
+        return {"cluster": _one(session, cluster)}, []
+    cluster.name = name
+    session.flush()
+    return {"cluster": _one(session, cluster)}, _changed(session, workshop.id)
+
+
+def delete_cluster(session: Session, actor: Actor, cluster_id: int) -> tuple[dict, list[Fact]]:
+    """Remove a cluster; its ideas go back among the ungrouped ones, none is lost."""
+    workshop = facilitated_workshop(session, actor)
+    cluster = _cluster_in_workshop(session, workshop.id, cluster_id)
+    for idea in _members(session, workshop.id, cluster.id):
+        idea.cluster_id = None
+    session.delete(cluster)
+    session.flush()
+    return {"cluster_id": cluster_id}, _changed(session, workshop.id)
+
+
+def move_idea(
+    session: Session, actor: Actor, idea_id: int, cluster_id: int | None, position: int
+) -> tuple[dict, list[Fact]]:
+    """Put an idea into a cluster at a 0-based position, or back among the ungrouped ones.
+
+    Ungrouped ideas are always shown in posting order, so a position there is ignored.
+    """
+    workshop = facilitated_workshop(session, actor)
+    idea = idea_in_workshop(session, workshop.id, idea_id)
+    if cluster_id is not None:
+        _cluster_in_workshop(session, workshop.id, cluster_id)
+    if position < 0:
+        raise DomainError("invalid_payload", "position must not be negative", field="position")
+    idea.cluster_id = cluster_id
+    if cluster_id is not None:
+        members = [i for i in _members(session, workshop.id, cluster_id) if i.id != idea.id]
+        members.insert(min(position, len(members)), idea)
+        for index, member in enumerate(members):
+            member.position = index
+    session.flush()
+    return {"idea_id": idea_id, "cluster_id": cluster_id}, _changed(session, workshop.id)
+
+
+def clusters_of(session: Session, workshop_id: int, include_hidden: bool) -> list[dict]:
+    """Every cluster of a workshop in order, each with its ideas in order."""
+    clusters = session.execute(
+        select(Cluster).where(Cluster.workshop_id == workshop_id)
+        .order_by(Cluster.position, Cluster.id)
+    ).scalars().all()
+    query = select(Idea.id, Idea.cluster_id).where(
+        Idea.workshop_id == workshop_id, Idea.cluster_id.is_not(None)
+    )
+    if not include_hidden:
+        query = query.where(Idea.hidden.is_(False))
+    members: dict[int, list[int]] = {c.id: [] for c in clusters}
+    for idea_id, cid in session.execute(query.order_by(Idea.position, Idea.id)):
+        members[cid].append(idea_id)
+    return [cluster_payload(c, members[c.id]) for c in clusters]
+
+
+def _changed(session: Session, workshop_id: int) -> list[Fact]:
+    # Clusters reorder, so every change goes out whole; hidden ideas stay off the list.
+    payload = {"clusters": clusters_of(session, workshop_id, include_hidden=False)}
+    return stamp(session, [Fact("clusters.changed", workshop_id, payload)])
+
+
+def _one(session: Session, cluster: Cluster) -> dict:
+    return cluster_payload(cluster, [i.id for i in _members(session, cluster.workshop_id,
+                                                             cluster.id)])
+
+
+def _members(session: Session, workshop_id: int, cluster_id: int | None) -> list[Idea]:
+    cond = Idea.cluster_id.is_(None) if cluster_id is None else Idea.cluster_id == cluster_id
+    return list(session.execute(
+        select(Idea).where(Idea.workshop_id == workshop_id, cond).order_by(Idea.position, Idea.id)
+    ).scalars())
+
+
+def _cluster_in_workshop(session: Session, workshop_id: int, cluster_id: int) -> Cluster:
+    cluster = session.get(Cluster, cluster_id)
+    if cluster is None or cluster.workshop_id != workshop_id:
+        raise DomainError("not_found", "no such cluster")
+    return cluster
+
+
+def _cluster_by_key(session: Session, workshop_id: int, key: str) -> Cluster | None:
+    return session.execute(
+        select(Cluster).where(Cluster.workshop_id == workshop_id, Cluster.client_key == key)
+    ).scalar_one_or_none()
+
+
+def _clean_name(name: object) -> str:
+    return clean_text(name, max_length=CLUSTER_NAME_MAX_LENGTH, required=True, field_name="name")

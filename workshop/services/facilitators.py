@@ -1,0 +1,76 @@
+"""Facilitator accounts: the one-time set-up link, creating accounts, signing in."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ..domain import DomainError, clean_text
+from ..models import Facilitator, SetupToken, utcnow
+
+MIN_PASSWORD_LENGTH = 10
+NAME_MAX_LENGTH = 80
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def has_facilitator(session: Session) -> bool:
+    """Whether anyone can sign in yet."""
+    return session.execute(select(func.count()).select_from(Facilitator)).scalar_one() > 0
+
+
+def issue_setup_token(session: Session) -> str:
+    """A fresh one-time set-up token; any earlier one stops working."""
+    session.execute(delete(SetupToken))
+    token = secrets.token_urlsafe(32)
+    session.add(SetupToken(token_hash=_digest(token), created_at=utcnow()))
+    session.flush()
+    return token
+
+
+def setup_token_valid(session: Session, token: str) -> bool:
+    """Whether a set-up link may still be used."""
+    found = session.execute(
+        select(SetupToken).where(SetupToken.token_hash == _digest(token))
+    ).scalar_one_or_none()
+    return found is not None
+
+
+def create_facilitator(session: Session, name: str, password: str) -> Facilitator:
+    """A new facilitator account with a hashed password."""
+    name = clean_text(name, max_length=NAME_MAX_LENGTH, required=True, field_name="name")
+    if not isinstance(password, str) or len(password) < MIN_PASSWORD_LENGTH:
+        raise DomainError("password_too_short",
+                          f"password must be at least {MIN_PASSWORD_LENGTH} characters")
+    if session.execute(select(Facilitator).where(Facilitator.name == name)).scalar_one_or_none():
+        raise DomainError("name_taken", "that name is taken")
+    facilitator = Facilitator(name=name, password_hash=generate_password_hash(password),
+                              created_at=utcnow())
+    session.add(facilitator)
+    session.flush()
+    return facilitator
+
+
+def redeem_setup_token(session: Session, token: str, name: str, password: str) -> Facilitator:
+    """Create the first facilitator through the set-up link, which then stops working."""
+    if not setup_token_valid(session, token):
+        raise DomainError("setup_link_used", "this set-up link is no longer valid")
+    facilitator = create_facilitator(session, name, password)
+    session.execute(delete(SetupToken))
+    return facilitator
+
+
+def authenticate(session: Session, name: str, password: str) -> Facilitator | None:
+    """The facilitator with this name and password, or None."""
+    facilitator = session.execute(
+        select(Facilitator).where(Facilitator.name == name.strip())
+    ).scalar_one_or_none()
+    if facilitator is None or not check_password_hash(facilitator.password_hash, password):
+        return None
+    return facilitator

@@ -1,0 +1,54 @@
+"""Who is online: one row per open participant connection, so every process can count."""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from ..domain import Audience, Fact, OrganisationType
+from ..models import Participant, Presence, utcnow
+
+
+def arrive(session: Session, sid: str, server: str, participant: Participant) -> list[Fact]:
+    """Note a participant's new connection and tell the facilitators."""
+    session.merge(Presence(sid=sid, server=server, workshop_id=participant.workshop_id,
+                           participant_id=participant.id, connected_at=utcnow()))
+    session.flush()
+    return [_changed(session, participant.workshop_id)]
+
+
+def leave(session: Session, sid: str) -> list[Fact]:
+    """Forget a closed connection and tell the facilitators, if it was a participant's."""
+    presence = session.get(Presence, sid)
+    if presence is None:
+        return []
+    session.delete(presence)
+    session.flush()
+    return [_changed(session, presence.workshop_id)]
+
+
+def forget_server(session: Session, server: str) -> None:
+    """Drop what a restarted process left behind: its old connections are gone."""
+    session.execute(delete(Presence).where(Presence.server == server))
+
+
+def presence_payload(session: Session, workshop_id: int) -> dict:
+    """How many participants are online, by organisation type, and how many ever joined."""
+    by_type = {t.value: 0 for t in OrganisationType}
+    online = session.execute(
+        select(Participant.organisation_type, func.count(func.distinct(Participant.id)))
+        .join(Presence, Presence.participant_id == Participant.id)
+        .where(Presence.workshop_id == workshop_id)
+        .group_by(Participant.organisation_type)
+    )
+    for organisation_type, count in online:
+        by_type[organisation_type] = count
+    joined = session.execute(
+        select(func.count()).select_from(Participant).where(Participant.workshop_id == workshop_id)
+    ).scalar_one()
+    return {"online": sum(by_type.values()), "by_organisation_type": by_type, "joined": joined}
+
+
+def _changed(session: Session, workshop_id: int) -> Fact:
+    return Fact("presence.changed", workshop_id, presence_payload(session, workshop_id),
+                Audience.FACILITATORS)

@@ -1,0 +1,161 @@
+"""Socket.IO handlers: identify on connect, then parse -> service -> commit -> broadcast.
+
+Rooms are chosen here, never by the client: `workshop:<id>` for everyone in a workshop and
+`workshop:<id>:facilitators` for its facilitators.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from flask import current_app, request, session
+from flask_babel import force_locale
+from flask_socketio import SocketIO, join_room
+from sqlalchemy.exc import OperationalError
+
+from . import commands
+from .domain import Audience, DomainError, Fact
+from .extensions import db, socketio
+from .languages import LANGUAGES, message_for
+from .models import Participant, Workshop
+from .services import presence
+from .services.access import Actor
+from .services.participants import participant_by_token
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Connection:
+    """Who an open socket belongs to, settled once at connect, and the language it reads."""
+
+    actor: Actor
+    locale: str
+
+
+# Per process: a socket lives on exactly one process, and its identity is re-derived from the
+# database on every reconnect, so this is never the only copy of anything.
+connections: dict[str, Connection] = {}
+
+
+def workshop_room(workshop_id: int) -> str:
+    return f"workshop:{workshop_id}"
+
+
+def facilitators_room(workshop_id: int) -> str:
+    return f"workshop:{workshop_id}:facilitators"
+
+
+def broadcast(facts: list[Fact]) -> None:
+    """The one place that tells clients what happened: each fact to its audience's room."""
+    for fact in facts:
+        room = (facilitators_room(fact.workshop_id) if fact.audience is Audience.FACILITATORS
+                else workshop_room(fact.workshop_id))
+        socketio.emit(fact.name, {"seq": fact.sequence, **fact.payload}, to=room)
+
+
+def on_connect(auth: Any = None) -> None:
+    """Admit a participant by token, or the workshop's own facilitator by signed-in session."""
+    if not isinstance(auth, dict) or not isinstance(auth.get("workshop_id"), int):
+        raise ConnectionRefusedError({"code": "not_authenticated",
+                                      "message": "workshop_id is missing"})
+    workshop = db.session.get(Workshop, auth["workshop_id"])
+    actor = _identify(auth, workshop)
+    if actor is None:
+        db.session.rollback()
+        raise ConnectionRefusedError({"code": "not_authenticated",
+                                      "message": "not a member of this workshop"})
+    lang = auth.get("lang")
+    connections[request.sid] = Connection(actor, lang if lang in LANGUAGES else workshop.language)
+    join_room(workshop_room(workshop.id))
+    facts = []
+    if actor.is_facilitator:
+        join_room(facilitators_room(workshop.id))
+    else:
+        participant = db.session.get(Participant, actor.participant_id)
+        facts = presence.arrive(db.session, request.sid,
+                                current_app.config["SERVER_NAME_FOR_PRESENCE"], participant)
+    db.session.commit()
+    broadcast(facts)
+
+
+def on_disconnect(*_reason: Any) -> None:
+    """Forget the connection and tell the facilitators who is still here."""
+    connections.pop(request.sid, None)
+    facts = presence.leave(db.session, request.sid)
+    db.session.commit()
+    broadcast(facts)
+
+
+def on_command(name: str, *args: Any) -> dict:
+    """Run one command and answer through the acknowledgement."""
+    connection = connections.get(request.sid)
+    if connection is None:
+        return _refusal("not_authenticated", "en")
+    locale = connection.locale
+    try:
+        if len(args) > 1:
+            raise DomainError("invalid_payload", "send one payload object")
+        result, facts = commands.run(name, db.session, connection.actor,
+                                     args[0] if args else None)
+        db.session.commit()
+    except DomainError as error:
+        db.session.rollback()
+        return _refusal(error.code, locale, error.details)
+    except OperationalError:
+        db.session.rollback()
+        log.exception("database unavailable during %s", name)
+        return _refusal("server_busy", locale)
+    except Exception:
+        db.session.rollback()
+        log.exception("command %s failed", name)
+        return _refusal("server_error", locale)
+    broadcast(facts)
+    return {"ok": True, "data": result}
+
+
+def on_unknown_event(name: str, *_args: Any) -> dict:
+    """Any event that is not a command gets a plain refusal, and the connection stays."""
+    connection = connections.get(request.sid)
+    locale = connection.locale if connection else "en"
+    return _refusal("unknown_command", locale, {"command": str(name)[:80]})
+
+
+def register(server: SocketIO) -> None:
+    """Bind the handlers to the Socket.IO server."""
+    server.on_event("connect", on_connect)
+    server.on_event("disconnect", on_disconnect)
+    for name in commands.REGISTRY:
+        server.on_event(name, _handler_for(name))
+    server.on_event("*", on_unknown_event)
+
+
+def _handler_for(name: str):
+    def handler(*args: Any) -> dict:
+        return on_command(name, *args)
+
+    handler.__name__ = f"on_{name.replace('.', '_')}"
+    return handler
+
+
+def _identify(auth: dict, workshop: Workshop | None) -> Actor | None:
+    if workshop is None:
+        return None
+    token = auth.get("token")
+    if token is not None:
+        participant = participant_by_token(db.session, token)
+        if participant is None or participant.workshop_id != workshop.id:
+            return None
+        return Actor(workshop_id=workshop.id, participant_id=participant.id)
+    facilitator_id = session.get("facilitator_id")
+    if facilitator_id is None or facilitator_id != workshop.facilitator_id:
+        return None
+    return Actor(workshop_id=workshop.id, facilitator_id=facilitator_id)
+
+
+def _refusal(code: str, locale: str, details: dict | None = None) -> dict:
+    with force_locale(locale):
+        message = message_for(code, details or {})
+    return {"ok": False, "error": {"code": code, "message": message, **(details or {})}}
