@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import request, session
+from flask import g, request, session
 from flask_babel import lazy_gettext as _l
 
 LANGUAGES = ("fi", "sv", "en")
@@ -17,7 +17,8 @@ def select_locale() -> str:
         return chosen
     if session.get("lang") in LANGUAGES:
         return session["lang"]
-    workshop_language = getattr(request, "workshop_language", None)
+    # A workshop page sets g.workshop_language: the workshop's own default comes next.
+    workshop_language = g.get("workshop_language")
     if workshop_language in LANGUAGES:
         return workshop_language
     return request.accept_languages.best_match(LANGUAGES) or "fi"

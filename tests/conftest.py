@@ -1,0 +1,174 @@
+"""Fixtures shared by the app-level tests: an app per database, and factories for its rows.
+
+Every test that asks for `app` (directly or through another fixture) runs on SQLite and,
+when TEST_DATABASE_URL is set, once more on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import text
+
+from workshop import create_app
+from workshop.config import TestConfig
+from workshop.extensions import db, socketio
+from workshop.services import facilitators, participants, workshops
+
+DATABASES = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
+PASSWORD = "correct horse battery"
+
+
+def _reset_postgresql(url: str) -> None:
+    from sqlalchemy import create_engine
+
+    from workshop.config import database_url
+
+    engine = create_engine(database_url(url))
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session", params=DATABASES)
+def app(request, tmp_path_factory):
+    """The app on a freshly migrated database: SQLite, then PostgreSQL if configured."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'tupa.db'}"
+    else:
+        url = os.environ["TEST_DATABASE_URL"]
+        _reset_postgresql(url)
+    app = create_app(TestConfig(url))
+    with app.app_context():
+        upgrade()
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _empty_tables(request):
+    """Each test starts with empty tables; the schema stays."""
+    yield
+    if "app" not in request.fixturenames:
+        return
+    app = request.getfixturevalue("app")
+    with app.app_context():
+        db.session.rollback()
+        for table in reversed(db.metadata.sorted_tables):
+            db.session.execute(table.delete())
+        db.session.commit()
+
+
+@pytest.fixture
+def session(app):
+    """A database session inside an app context, as services receive it."""
+    with app.app_context():
+        yield db.session
+        db.session.rollback()
+
+
+@pytest.fixture
+def make_facilitator(app):
+    """Factory: a committed facilitator account (password: PASSWORD)."""
+
+    def make(name: str | None = None):
+        with app.app_context():
+            facilitator = facilitators.create_facilitator(
+                db.session, name or f"facilitator-{uuid.uuid4().hex[:8]}", PASSWORD
+            )
+            db.session.commit()
+            return facilitator
+
+    return make
+
+
+@pytest.fixture
+def make_workshop(app, make_facilitator):
+    """Factory: a committed workshop in a given phase, e.g. make_workshop(phase="voting")."""
+
+    def make(facilitator=None, *, phase="posting", vote_budget=5, votes_per_idea=None,
+             language="en", title="Better bus stops", question="How might we ...?"):
+        facilitator = facilitator or make_facilitator()
+        with app.app_context():
+            workshop = workshops.create_workshop(
+                db.session, facilitator, title=title, question=question,
+                vote_budget=vote_budget, votes_per_idea=votes_per_idea, language=language,
+            )
+            workshop.phase = phase
+            db.session.commit()
+            return workshop
+
+    return make
+
+
+@pytest.fixture
+def make_participant(app):
+    """Factory: a committed participant of a workshop; returns (participant, token)."""
+
+    def make(workshop, *, organisation_type="city", nickname="", organisation_name=""):
+        with app.app_context():
+            participant, token = participants.join(
+                db.session, workshop, nickname=nickname, organisation_type=organisation_type,
+                organisation_name=organisation_name,
+            )
+            db.session.commit()
+            return participant, token
+
+    return make
+
+
+@pytest.fixture
+def participant_socket(app):
+    """Factory: a connected Socket.IO test client for a participant's token."""
+    clients = []
+
+    def connect(workshop, token, lang="en"):
+        client = socketio.test_client(
+            app, auth={"workshop_id": workshop.id, "token": token, "lang": lang}
+        )
+        clients.append(client)
+        return client
+
+    yield connect
+    for client in clients:
+        if client.is_connected():
+            client.disconnect()
+
+
+@pytest.fixture
+def facilitator_socket(app):
+    """Factory: a connected Socket.IO test client for a signed-in facilitator."""
+    clients = []
+
+    def connect(workshop, facilitator_id=None, lang="en"):
+        http = app.test_client()
+        with http.session_transaction() as cookie_session:
+            cookie_session["facilitator_id"] = facilitator_id or workshop.facilitator_id
+        client = socketio.test_client(
+            app, flask_test_client=http, auth={"workshop_id": workshop.id, "lang": lang}
+        )
+        clients.append(client)
+        return client
+
+    yield connect
+    for client in clients:
+        if client.is_connected():
+            client.disconnect()
+
+
+def command(client, name: str, payload=None):
+    """Send a command and return its acknowledgement."""
+    if payload is None:
+        return client.emit(name, callback=True)
+    return client.emit(name, payload, callback=True)
+
+
+def facts(client, name: str | None = None) -> list[tuple[str, dict]]:
+    """The facts a test client received since last asked, optionally only one name."""
+    received = [(r["name"], r["args"][0]) for r in client.get_received()]
+    return [r for r in received if name is None or r[0] == name]
