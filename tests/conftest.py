@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import os
 import uuid
+from collections.abc import Callable
 
 import pytest
 from flask_migrate import upgrade
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
 
 from workshop import create_app
-from workshop.config import TestConfig
+from workshop.config import TestConfig, database_url
 from workshop.extensions import db, socketio
 from workshop.services import facilitators, participants, workshops
 
@@ -22,32 +23,43 @@ DATABASES = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") 
 PASSWORD = "correct horse battery"
 
 
-def _reset_postgresql(url: str) -> None:
-    from sqlalchemy import create_engine
+def fresh_postgresql_url(base_url: str) -> tuple[str, Callable[[], None]]:
+    """A URL onto a new, empty schema of the test database, and a function that drops it.
 
-    from workshop.config import database_url
-
-    engine = create_engine(database_url(url))
+    A schema per test run lets several runs (two developers, CI, the e2e servers) share the
+    one test database without seeing each other's rows.
+    """
+    schema = f"tupa_test_{uuid.uuid4().hex[:12]}"
+    engine = create_engine(database_url(base_url))
     with engine.begin() as connection:
-        connection.execute(text("DROP SCHEMA public CASCADE"))
-        connection.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    separator = "&" if "?" in base_url else "?"
+    url = f"{base_url}{separator}options=-csearch_path%3D{schema}"
+
+    def drop() -> None:
+        with engine.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        engine.dispose()
+
+    return url, drop
 
 
 @pytest.fixture(scope="session", params=DATABASES)
 def app(request, tmp_path_factory):
     """The app on a freshly migrated database: SQLite, then PostgreSQL if configured."""
+    drop = None
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'tupa.db'}"
     else:
-        url = os.environ["TEST_DATABASE_URL"]
-        _reset_postgresql(url)
+        url, drop = fresh_postgresql_url(os.environ["TEST_DATABASE_URL"])
     app = create_app(TestConfig(url))
     with app.app_context():
         upgrade()
     yield app
     with app.app_context():
         db.engine.dispose()
+    if drop:
+        drop()
 
 
 @pytest.fixture(autouse=True)

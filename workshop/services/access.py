@@ -24,9 +24,19 @@ class Actor:
         return self.facilitator_id is not None
 
 
-def workshop_of(session: Session, actor: Actor) -> Workshop:
-    """The actor's workshop, after checking that the actor really belongs to it."""
-    workshop = session.get(Workshop, actor.workshop_id)
+def workshop_of(session: Session, actor: Actor, *, lock: bool = False) -> Workshop:
+    """The actor's workshop, after checking that the actor really belongs to it.
+
+    Commands that change what the workshop shows pass lock=True: taking the workshop's row
+    first, before any idea or cluster row, gives every writer the same lock order on
+    PostgreSQL, so two of them never deadlock. (SQLite locks the whole file anyway.)
+    """
+    query = select(Workshop).where(Workshop.id == actor.workshop_id)
+    if lock:
+        # FOR NO KEY UPDATE: votes and ideas that merely refer to the workshop still go ahead.
+        query = query.with_for_update(key_share=True) \
+            .execution_options(populate_existing=True)
+    workshop = session.execute(query).scalar_one_or_none()
     if workshop is None:
         raise DomainError("not_found", "no such workshop")
     if actor.is_facilitator:
@@ -48,10 +58,10 @@ def participant_of(session: Session, actor: Actor) -> Participant:
 
 
 def facilitated_workshop(session: Session, actor: Actor) -> Workshop:
-    """The workshop, if the actor facilitates it; participants are refused."""
+    """The workshop, locked for a change, if the actor facilitates it; others are refused."""
     if not actor.is_facilitator:
         raise DomainError("forbidden", "only the facilitator can do this")
-    return workshop_of(session, actor)
+    return workshop_of(session, actor, lock=True)
 
 
 def phase_of(workshop: Workshop) -> Phase:
@@ -64,7 +74,6 @@ def stamp(session: Session, facts: list[Fact]) -> list[Fact]:
     stamped = []
     for fact in facts:
         if fact.audience == "workshop":
-            # One UPDATE ... RETURNING: the row lock orders concurrent writers on PostgreSQL.
             number = session.execute(
                 update(Workshop)
                 .where(Workshop.id == fact.workshop_id)

@@ -15,7 +15,7 @@ from .payloads import idea_payload
 def post_idea(session: Session, actor: Actor, key: str, text: str) -> tuple[dict, list[Fact]]:
     """Store a participant's idea once per client key and tell the workshop."""
     participant = participant_of(session, actor)
-    workshop = workshop_of(session, actor)
+    workshop = workshop_of(session, actor, lock=True)
     existing = _idea_by_key(session, participant.id, key)
     if existing is not None:
         return {"idea": idea_payload(existing, participant)}, []
@@ -44,7 +44,7 @@ def post_idea(session: Session, actor: Actor, key: str, text: str) -> tuple[dict
 def edit_idea(session: Session, actor: Actor, idea_id: int, text: str) -> tuple[dict, list[Fact]]:
     """Change the text of one's own idea while posting is open."""
     participant = participant_of(session, actor)
-    workshop = workshop_of(session, actor)
+    workshop = workshop_of(session, actor, lock=True)
     idea = _own_idea(session, participant, idea_id)
     check_can_post(phase_of(workshop))
     text = clean_idea_text(text)
@@ -59,7 +59,7 @@ def edit_idea(session: Session, actor: Actor, idea_id: int, text: str) -> tuple[
 
 def delete_idea(session: Session, actor: Actor, idea_id: int) -> tuple[dict, list[Fact]]:
     """Delete an idea: a participant their own while posting is open, a facilitator any."""
-    workshop = workshop_of(session, actor)
+    workshop = workshop_of(session, actor, lock=True)
     if actor.is_facilitator:
         idea = idea_in_workshop(session, workshop.id, idea_id)
     else:
