@@ -6,7 +6,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from . import cli, sockets, views
+from . import cli, headers, sockets, views
 from .config import Config
 from .database import tune_engine
 from .extensions import babel, csrf, db, migrate, socketio
@@ -36,6 +36,7 @@ def create_app(config: object | None = None) -> Flask:
         manage_session=False,
     )
 
+    headers.register(app)
     views.register(app)
     cli.register(app)
     sockets.register(socketio)

@@ -176,6 +176,31 @@ def rank_ideas(tallies: dict[int, int], idea_ids: list[int]) -> list[RankedIdea]
     return ranked
 
 
+@dataclass
+class CommandAllowance:
+    """A token bucket: how many commands one connection may still send right now.
+
+    Sized so that a person never meets it (twenty fast taps, an outbox re-sent after a
+    reconnect) while a script flooding the server is slowed to the refill rate.
+    """
+
+    capacity: float = 60.0
+    refill_per_second: float = 15.0
+    tokens: float = 60.0
+    updated_at: float = 0.0
+
+    def take(self, now: float) -> bool:
+        """Spend one command if there is one left; refill by the time passed since last."""
+        if self.updated_at:
+            elapsed = max(now - self.updated_at, 0.0)
+            self.tokens = min(self.capacity, self.tokens + elapsed * self.refill_per_second)
+        self.updated_at = now
+        if self.tokens < 1:
+            return False
+        self.tokens -= 1
+        return True
+
+
 class Audience(StrEnum):
     """Who a fact is for; the socket layer maps this to a room the server chooses."""
 

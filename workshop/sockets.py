@@ -7,16 +7,17 @@ Rooms are chosen here, never by the client: `workshop:<id>` for everyone in a wo
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from typing import Any
 
 from flask import current_app, request, session
 from flask_babel import force_locale
-from flask_socketio import SocketIO, join_room
+from flask_socketio import SocketIO, disconnect, join_room
 from sqlalchemy.exc import OperationalError
 
 from . import commands
-from .domain import Audience, DomainError, Fact
+from .domain import Audience, CommandAllowance, DomainError, Fact
 from .extensions import db, socketio
 from .languages import LANGUAGES, message_for
 from .models import Participant, Workshop
@@ -27,17 +28,22 @@ from .services.participants import participant_by_token
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
+@dataclass
 class Connection:
     """Who an open socket belongs to, settled once at connect, and the language it reads."""
 
     actor: Actor
     locale: str
+    allowance: CommandAllowance = field(default_factory=CommandAllowance)
+    refused_in_a_row: int = 0
 
 
 # Per process: a socket lives on exactly one process, and its identity is re-derived from the
 # database on every reconnect, so this is never the only copy of anything.
 connections: dict[str, Connection] = {}
+
+# Commands refused for rate in a row before the connection is closed.
+FLOOD_DISCONNECT_AFTER = 200
 
 
 def workshop_room(workshop_id: int) -> str:
@@ -95,6 +101,13 @@ def on_command(name: str, *args: Any) -> dict:
     if connection is None:
         return _refusal("not_authenticated", "en")
     locale = connection.locale
+    if not connection.allowance.take(time.monotonic()):
+        connection.refused_in_a_row += 1
+        if connection.refused_in_a_row > FLOOD_DISCONNECT_AFTER:
+            # Past this it is a script, not a person: stop spending the event loop on it.
+            disconnect()
+        return _refusal("rate_limited", locale)
+    connection.refused_in_a_row = 0
     try:
         if len(args) > 1:
             raise DomainError("invalid_payload", "send one payload object")
