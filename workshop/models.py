@@ -55,6 +55,10 @@ class UTCDateTime(db.TypeDecorator):
         return value
 
 
+# SQLite hands out a deleted row's id again unless told not to; a phone still holding the
+# old id (in its outbox, say) would then act on someone else's idea.
+NEVER_REUSE_IDS = {"sqlite_autoincrement": True}
+
 _phases = ", ".join(f"'{p.value}'" for p in Phase)
 _organisation_types = ", ".join(f"'{t.value}'" for t in OrganisationType)
 
@@ -93,6 +97,7 @@ class Workshop(db.Model):
             "votes_per_idea >= 1 AND votes_per_idea <= vote_budget", name="votes_per_idea_in_budget"
         ),
         CheckConstraint("sequence >= 0", name="sequence_not_negative"),
+        NEVER_REUSE_IDS,
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -120,6 +125,7 @@ class Participant(db.Model):
     __table_args__ = (
         CheckConstraint(f"organisation_type IN ({_organisation_types})",
                         name="organisation_type_known"),
+        NEVER_REUSE_IDS,
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -143,6 +149,7 @@ class Cluster(db.Model):
     __tablename__ = "cluster"
     __table_args__ = (
         UniqueConstraint("workshop_id", "client_key", name="cluster_client_key_once"),
+        NEVER_REUSE_IDS,
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -163,6 +170,7 @@ class Idea(db.Model):
         UniqueConstraint("participant_id", "client_key", name="idea_client_key_once"),
         CheckConstraint(f"length(text) BETWEEN 1 AND {IDEA_MAX_LENGTH}", name="idea_text_length"),
         Index("ix_idea_workshop_cluster", "workshop_id", "cluster_id"),
+        NEVER_REUSE_IDS,
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -190,6 +198,7 @@ class Vote(db.Model):
     __table_args__ = (
         UniqueConstraint("participant_id", "client_key", name="vote_client_key_once"),
         Index("ix_vote_participant_idea", "participant_id", "idea_id"),
+        NEVER_REUSE_IDS,
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

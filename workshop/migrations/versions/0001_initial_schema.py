@@ -51,7 +51,8 @@ def upgrade():
     sa.CheckConstraint('votes_per_idea >= 1 AND votes_per_idea <= vote_budget', name=op.f('ck_workshop_votes_per_idea_in_budget')),
     sa.ForeignKeyConstraint(['facilitator_id'], ['facilitator.id'], name=op.f('fk_workshop_facilitator_id_facilitator'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_workshop')),
-    sa.UniqueConstraint('join_code', name=op.f('uq_workshop_join_code'))
+    sa.UniqueConstraint('join_code', name=op.f('uq_workshop_join_code')),
+    sqlite_autoincrement=True
     )
     with op.batch_alter_table('workshop', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_workshop_facilitator_id'), ['facilitator_id'], unique=False)
@@ -65,7 +66,8 @@ def upgrade():
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.ForeignKeyConstraint(['workshop_id'], ['workshop.id'], name=op.f('fk_cluster_workshop_id_workshop'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_cluster')),
-    sa.UniqueConstraint('workshop_id', 'client_key', name='cluster_client_key_once')
+    sa.UniqueConstraint('workshop_id', 'client_key', name='cluster_client_key_once'),
+    sqlite_autoincrement=True
     )
     with op.batch_alter_table('cluster', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_cluster_workshop_id'), ['workshop_id'], unique=False)
@@ -82,7 +84,8 @@ def upgrade():
     sa.CheckConstraint("organisation_type IN ('city', 'company', 'research', 'citizen', 'other')", name=op.f('ck_participant_organisation_type_known')),
     sa.ForeignKeyConstraint(['workshop_id'], ['workshop.id'], name=op.f('fk_participant_workshop_id_workshop'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_participant')),
-    sa.UniqueConstraint('token_hash', name=op.f('uq_participant_token_hash'))
+    sa.UniqueConstraint('token_hash', name=op.f('uq_participant_token_hash')),
+    sqlite_autoincrement=True
     )
     with op.batch_alter_table('participant', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_participant_workshop_id'), ['workshop_id'], unique=False)
@@ -103,7 +106,8 @@ def upgrade():
     sa.ForeignKeyConstraint(['participant_id'], ['participant.id'], name=op.f('fk_idea_participant_id_participant'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['workshop_id'], ['workshop.id'], name=op.f('fk_idea_workshop_id_workshop'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_idea')),
-    sa.UniqueConstraint('participant_id', 'client_key', name='idea_client_key_once')
+    sa.UniqueConstraint('participant_id', 'client_key', name='idea_client_key_once'),
+    sqlite_autoincrement=True
     )
     with op.batch_alter_table('idea', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_idea_participant_id'), ['participant_id'], unique=False)
@@ -134,7 +138,8 @@ def upgrade():
     sa.ForeignKeyConstraint(['participant_id'], ['participant.id'], name=op.f('fk_vote_participant_id_participant'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['workshop_id'], ['workshop.id'], name=op.f('fk_vote_workshop_id_workshop'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_vote')),
-    sa.UniqueConstraint('participant_id', 'client_key', name='vote_client_key_once')
+    sa.UniqueConstraint('participant_id', 'client_key', name='vote_client_key_once'),
+    sqlite_autoincrement=True
     )
     with op.batch_alter_table('vote', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_vote_idea_id'), ['idea_id'], unique=False)
