@@ -8,7 +8,7 @@ from flask_migrate import upgrade
 
 from .domain import DomainError
 from .extensions import db
-from .services import facilitators
+from .services import erasure, facilitators
 
 
 def register(app: Flask) -> None:
@@ -26,3 +26,16 @@ def register(app: Flask) -> None:
             raise click.ClickException(error.message) from None
         db.session.commit()
         click.echo(f"Facilitator {name!r} created.")
+
+    @app.cli.command("purge-workshops")
+    @click.option("--older-than-days", type=int, default=None,
+                  help="Defaults to TUPA_RETENTION_DAYS.")
+    def purge_workshops(older_than_days: int | None) -> None:
+        """Erase every workshop older than the retention period, with all its data."""
+        days = app.config["RETENTION_DAYS"] if older_than_days is None else older_than_days
+        try:
+            count = erasure.purge_older_than(db.session, days)
+        except DomainError as error:
+            raise click.ClickException(error.message) from None
+        db.session.commit()
+        click.echo(f"Erased {count} workshop(s) created more than {days} days ago.")

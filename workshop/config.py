@@ -59,6 +59,8 @@ class Config:
     SERVER_NAME_FOR_PRESENCE = os.environ.get(
         "TUPA_SERVER_ID", f"{socket.gethostname()}:{os.environ.get('PORT', '5000')}"
     )
+    # Workshops older than this are erased by `flask --app workshop purge-workshops`.
+    RETENTION_DAYS = int(os.environ.get("TUPA_RETENTION_DAYS", "365"))
     PUBLIC_URL = os.environ.get("TUPA_PUBLIC_URL", "").rstrip("/")
 
     SESSION_COOKIE_HTTPONLY = True
