@@ -9,11 +9,11 @@ from sqlalchemy import func, select
 
 from workshop.domain import DomainError
 from workshop.extensions import db
-from workshop.models import Cluster, Idea, Participant, Presence, Vote, Workshop, utcnow
+from workshop.models import Cluster, FactLog, Idea, Participant, Presence, Vote, Workshop, utcnow
 from workshop.services import clusters, erasure, ideas, presence, votes, workshops
 from workshop.services.access import Actor
 
-TABLES = (Workshop, Participant, Idea, Cluster, Vote, Presence)
+TABLES = (Workshop, Participant, Idea, Cluster, Vote, Presence, FactLog)
 
 
 def _rows_of(session, workshop_id: int) -> dict[str, int]:
@@ -90,6 +90,9 @@ def test_erasing_a_participant_removes_their_ideas_votes_and_presence(session, b
     assert [v.idea_id for v in session.execute(
         select(Vote).where(Vote.participant_id == stays.id)).scalars()] == [posted[1]]
     assert [f.name for f in facts] == ["idea.deleted", "clusters.changed"]
+    # Only the facts of the erasure itself stay in the catch-up log: no copy of their text.
+    logged = session.execute(select(FactLog.name).where(FactLog.workshop_id == workshop.id))
+    assert list(logged.scalars()) == ["idea.deleted", "clusters.changed"]
     assert all(f.sequence for f in facts)
 
 

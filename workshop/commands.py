@@ -17,15 +17,18 @@ from .services.access import Actor
 
 @dataclass(frozen=True)
 class Field:
-    """One field of a payload: its name, its type, and whether it may be null."""
+    """One field of a payload: its name, its type, and whether it may be null or absent."""
 
     name: str
     kind: type
     nullable: bool = False
+    optional: bool = False
 
     def read(self, payload: dict) -> Any:
         """The field's value, or DomainError saying what is wrong with it."""
         if self.name not in payload:
+            if self.optional:
+                return None
             raise DomainError("invalid_payload", f"{self.name} is missing", field=self.name)
         value = payload[self.name]
         if value is None and self.nullable:
@@ -58,7 +61,7 @@ class Command:
 
     def parse(self, payload: Any) -> dict[str, Any]:
         """The payload as keyword arguments for the service."""
-        if payload is None and not self.fields:
+        if payload is None and all(f.optional for f in self.fields):
             return {}
         if not isinstance(payload, dict):
             raise DomainError("invalid_payload", "payload must be an object")
@@ -66,7 +69,8 @@ class Command:
 
 
 REGISTRY: dict[str, Command] = {
-    "workshop.sync": Command((), lambda s, a: (workshops.snapshot(s, a), [])),
+    "workshop.sync": Command((Field("since", int, nullable=True, optional=True),),
+                             workshops.sync),
     "idea.post": Command((KEY, TEXT), ideas.post_idea),
     "idea.edit": Command((IDEA_ID, TEXT), ideas.edit_idea),
     "idea.delete": Command((IDEA_ID,), ideas.delete_idea),

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from ..domain import DomainError, Fact, Phase
-from ..models import Participant, Workshop
+from ..models import FactLog, Participant, Workshop, utcnow
+
+
+CATCH_UP_LIMIT = 200
 
 
 @dataclass(frozen=True)
@@ -70,7 +73,10 @@ def phase_of(workshop: Workshop) -> Phase:
 
 
 def stamp(session: Session, facts: list[Fact]) -> list[Fact]:
-    """Give each workshop-wide fact the workshop's next sequence number, in order."""
+    """Give each workshop-wide fact the workshop's next sequence number, and log it.
+
+    The log lets a phone that was away ask for just what it missed (see missed_facts).
+    """
     stamped = []
     for fact in facts:
         if fact.audience == "workshop":
@@ -81,8 +87,32 @@ def stamp(session: Session, facts: list[Fact]) -> list[Fact]:
                 .returning(Workshop.sequence)
             ).scalar_one()
             fact = Fact(fact.name, fact.workshop_id, fact.payload, fact.audience, number)
+            session.add(FactLog(workshop_id=fact.workshop_id, sequence=number, name=fact.name,
+                                payload=fact.payload, created_at=utcnow()))
         stamped.append(fact)
+    if stamped:
+        # Older facts can never be asked for (a snapshot is sent instead): keep the log short.
+        last = stamped[-1]
+        if last.sequence is not None and last.sequence % CATCH_UP_LIMIT == 0:
+            session.execute(delete(FactLog).where(
+                FactLog.workshop_id == last.workshop_id,
+                FactLog.sequence <= last.sequence - CATCH_UP_LIMIT))
+    session.flush()
     return stamped
+
+
+def missed_facts(session: Session, workshop_id: int, since: int) -> list[dict] | None:
+    """The facts after `since`, in order, or None when the log no longer holds them all."""
+    rows = session.execute(
+        select(FactLog).where(FactLog.workshop_id == workshop_id, FactLog.sequence > since)
+        .order_by(FactLog.sequence).limit(CATCH_UP_LIMIT + 1)
+    ).scalars().all()
+    if not rows and since == current_sequence(session, workshop_id):
+        return []
+    # Past the limit a snapshot is the smaller answer; a gap means the log was cleared.
+    if not rows or rows[0].sequence != since + 1 or len(rows) > CATCH_UP_LIMIT:
+        return None
+    return [{"name": r.name, "payload": {"seq": r.sequence, **r.payload}} for r in rows]
 
 
 def current_sequence(session: Session, workshop_id: int) -> int:

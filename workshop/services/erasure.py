@@ -8,7 +8,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from ..domain import DomainError, Fact
-from ..models import Cluster, Idea, Participant, Presence, Vote, Workshop, utcnow
+from ..models import Cluster, FactLog, Idea, Participant, Presence, Vote, Workshop, utcnow
 from .access import Actor, facilitated_workshop, stamp
 from .clusters import clusters_of
 
@@ -33,6 +33,8 @@ def erase_participant(session: Session, actor: Actor, participant_id: int) -> li
         (Vote.participant_id == participant.id) | Vote.idea_id.in_(idea_ids)))
     session.execute(delete(Idea).where(Idea.id.in_(idea_ids)))
     session.execute(delete(Presence).where(Presence.participant_id == participant.id))
+    # The log holds copies of their ideas; clients that ask for it get a snapshot instead.
+    session.execute(delete(FactLog).where(FactLog.workshop_id == workshop.id))
     session.delete(participant)
     session.flush()
     facts = [Fact("idea.deleted", workshop.id, {"idea_id": i}) for i in idea_ids]
@@ -57,7 +59,7 @@ def purge_older_than(session: Session, days: int, now: datetime | None = None) -
 def _delete_workshops(session: Session, workshop_ids: list[int]) -> None:
     # Explicit deletes, children first: the cascade is in the schema too, but SQLite only
     # honours it with foreign keys on, and an erasure must not depend on a pragma.
-    for model in (Vote, Presence, Idea, Cluster, Participant, Workshop):
+    for model in (FactLog, Vote, Presence, Idea, Cluster, Participant, Workshop):
         column = model.id if model is Workshop else model.workshop_id
         session.execute(delete(model).where(column.in_(workshop_ids)))
     session.flush()

@@ -19,7 +19,15 @@ from ..domain import (
     tallies_visible,
 )
 from ..models import Facilitator, Idea, Participant, Workshop, utcnow
-from .access import Actor, current_sequence, facilitated_workshop, phase_of, stamp, workshop_of
+from .access import (
+    Actor,
+    current_sequence,
+    facilitated_workshop,
+    missed_facts,
+    phase_of,
+    stamp,
+    workshop_of,
+)
 from .clusters import clusters_of
 from .payloads import idea_payload, workshop_payload
 from .presence import presence_payload
@@ -92,6 +100,19 @@ def set_phase(session: Session, actor: Actor, phase: str) -> tuple[dict, list[Fa
         facts.append(Fact("results.revealed", workshop.id,
                           {"results": results(session, workshop.id)}))
     return {"phase": new_phase.value}, stamp(session, facts)
+
+
+def sync(session: Session, actor: Actor, since: int | None = None) -> tuple[dict, list[Fact]]:
+    """What a (re)connecting screen needs: the facts it missed since `since`, else a snapshot.
+
+    Facilitators always get the snapshot: it also carries presence, which is not logged.
+    """
+    if since is not None and not actor.is_facilitator:
+        workshop_of(session, actor)
+        missed = missed_facts(session, actor.workshop_id, since)
+        if missed is not None:
+            return {"seq": since + len(missed), "missed": missed}, []
+    return snapshot(session, actor), []
 
 
 def snapshot(session: Session, actor: Actor) -> dict:
