@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import cli, headers, sockets, views
 from .config import Config
@@ -19,6 +20,8 @@ def create_app(config: object | None = None) -> Flask:
     """Build the app: config, then extensions, then pages, then sockets."""
     app = Flask(__name__, template_folder="../templates", static_folder="../static")
     app.config.from_object(config if config is not None else Config())
+    if app.config["BEHIND_PROXY"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS))

@@ -61,6 +61,8 @@ class Config:
     )
     # Workshops older than this are erased by `flask --app workshop purge-workshops`.
     RETENTION_DAYS = int(os.environ.get("TUPA_RETENTION_DAYS", "365"))
+    # Behind nginx: trust one proxy's X-Forwarded-For/-Proto/-Host (see docs/deploy.md).
+    BEHIND_PROXY = _flag("TUPA_BEHIND_PROXY", False)
     PUBLIC_URL = os.environ.get("TUPA_PUBLIC_URL", "").rstrip("/")
 
     SESSION_COOKIE_HTTPONLY = True
