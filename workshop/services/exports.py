@@ -1,0 +1,70 @@
+"""What an organiser takes home: a workshop's settings, people, ideas, clusters and votes."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..domain import voting_allowed
+from ..models import Facilitator, Idea, Participant, Vote, utcnow
+from .access import Actor, facilitated_workshop, phase_of
+from .clusters import clusters_of
+from .payloads import workshop_payload
+from .votes import tallies
+
+
+def workshop_export(session: Session, facilitator: Facilitator, workshop_id: int) -> dict:
+    """Everything of one workshop as plain data, people pseudonymised; only for its facilitator."""
+    workshop = facilitated_workshop(
+        session, Actor(workshop_id=workshop_id, facilitator_id=facilitator.id)
+    )
+    # Counts stay private while people are still voting, even from the organiser's files.
+    votes_hidden = voting_allowed(phase_of(workshop))
+    people = session.execute(
+        select(Participant).where(Participant.workshop_id == workshop.id)
+        .order_by(Participant.joined_at, Participant.id)
+    ).scalars().all()
+    pseudonyms = {person.id: f"p{number}" for number, person in enumerate(people, start=1)}
+    ideas = session.execute(
+        select(Idea).where(Idea.workshop_id == workshop.id).order_by(Idea.id)
+    ).scalars().all()
+    counts = {} if votes_hidden else tallies(session, workshop.id)
+    votes = [] if votes_hidden else session.execute(
+        select(Vote).where(Vote.workshop_id == workshop.id).order_by(Vote.id)
+    ).scalars().all()
+    return {
+        "exported_at": utcnow().isoformat(),
+        "workshop": {**workshop_payload(workshop), "created_at": workshop.created_at.isoformat()},
+        "votes_hidden_until_reveal": votes_hidden,
+        "participants": [
+            {
+                "pseudonym": pseudonyms[person.id],
+                "organisation_type": person.organisation_type,
+                "organisation_name": person.organisation_name,
+                "joined_at": person.joined_at.isoformat(),
+            }
+            for person in people
+        ],
+        "ideas": [
+            {
+                "id": idea.id,
+                "participant": pseudonyms[idea.participant_id],
+                "text": idea.text,
+                "cluster_id": idea.cluster_id,
+                "hidden": idea.hidden,
+                "created_at": idea.created_at.isoformat(),
+                "edited_at": idea.edited_at.isoformat() if idea.edited_at else None,
+                "votes": None if votes_hidden else counts.get(idea.id, 0),
+            }
+            for idea in ideas
+        ],
+        "clusters": clusters_of(session, workshop.id, include_hidden=True),
+        "votes": [
+            {
+                "participant": pseudonyms[vote.participant_id],
+                "idea_id": vote.idea_id,
+                "created_at": vote.created_at.isoformat(),
+            }
+            for vote in votes
+        ],
+    }

@@ -1,0 +1,138 @@
+"""The participant's way in: the home page's code form, the join form, their workshop page."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import current_app, g, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+
+from ..client_messages import ORGANISATION_TYPE_NAMES, client_messages
+from ..domain import (
+    NICKNAME_MAX_LENGTH,
+    ORGANISATION_NAME_MAX_LENGTH,
+    DomainError,
+    format_join_code,
+)
+from ..extensions import db
+from ..languages import message_for
+from ..models import Participant, Workshop
+from ..services import participants, workshops
+
+# One message for every wrong code: it must not tell whether a similar code exists.
+NO_SUCH_WORKSHOP = _l("There is no workshop with that code. Please check the code and try again.")
+CHOOSE_ORGANISATION_TYPE = _l("Please choose what kind of organisation you come from.")
+
+PARTICIPANT_COOKIE_AGE = timedelta(days=180)
+
+
+def participant_cookie(workshop_id: int) -> str:
+    """The name of the cookie that keeps a browser's participant token for one workshop."""
+    return f"tupa_p_{workshop_id}"
+
+
+def browser_participant(workshop: Workshop) -> tuple[Participant, str] | tuple[None, None]:
+    """The participant this browser already is in the workshop, with its token, if any."""
+    token = request.cookies.get(participant_cookie(workshop.id))
+    participant = participants.participant_by_token(db.session, token)
+    if participant is None or participant.workshop_id != workshop.id:
+        return None, None
+    return participant, token
+
+
+def join_url(workshop: Workshop) -> str:
+    """The link people open to join: the public address if one is set, else this host."""
+    base = current_app.config.get("PUBLIC_URL") or request.host_url.rstrip("/")
+    return f"{base}/w/{workshop.join_code}"
+
+
+def home():
+    """The front door: type a join code, or go to the facilitator's sign-in."""
+    return render_template("home.html")
+
+
+def join():
+    """A typed join code, in any case and with any spaces or dashes, opens its workshop."""
+    if request.method == "GET":
+        return redirect(url_for("home"))
+    workshop = workshops.workshop_by_code(db.session, request.form.get("code", ""))
+    if workshop is None:
+        return _no_such_workshop()
+    return redirect(url_for("workshop_entry", code=workshop.join_code))
+
+
+def _no_such_workshop():
+    return render_template("home.html", error=str(NO_SUCH_WORKSHOP)), 404
+
+
+def entry(code: str):
+    """The workshop page for a browser that has joined, else the join form."""
+    workshop = workshops.workshop_by_code(db.session, code)
+    if workshop is None:
+        return _no_such_workshop()
+    if code != workshop.join_code:
+        return redirect(url_for("workshop_entry", code=workshop.join_code))
+    g.workshop_language = workshop.language
+    participant, token = browser_participant(workshop)
+    if participant is None:
+        return _join_form(workshop, {}, {})
+    page_data = {
+        "role": "participant",
+        "workshop_id": workshop.id,
+        "lang": str(get_locale()),
+        "messages": client_messages(),
+        "join_code": format_join_code(workshop.join_code),
+        "join_url": join_url(workshop),
+        "qr_url": url_for("qr", workshop_id=workshop.id),
+        "token": token,
+    }
+    response = current_app.make_response(render_template(
+        "participant.html", page_data=page_data, workshop=workshop, participant=participant,
+    ))
+    # The page carries the participant's token: no shared cache may keep it.
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def join_workshop(code: str):
+    """Join as a new participant; the browser keeps the token in a cookie for 180 days."""
+    workshop = workshops.workshop_by_code(db.session, code)
+    if workshop is None:
+        return _no_such_workshop()
+    if request.method == "GET":
+        return redirect(url_for("workshop_entry", code=workshop.join_code))
+    g.workshop_language = workshop.language
+    if browser_participant(workshop)[0] is not None:
+        # A second tab or a double tap: this browser has joined already, stay one person.
+        return redirect(url_for("workshop_entry", code=workshop.join_code))
+    form = {name: request.form.get(name, "")
+            for name in ("nickname", "organisation_type", "organisation_name")}
+    try:
+        participant, token = participants.join(
+            db.session, workshop, nickname=form["nickname"],
+            organisation_type=form["organisation_type"],
+            organisation_name=form["organisation_name"], language=str(get_locale()),
+        )
+    except DomainError as error:
+        db.session.rollback()
+        field = error.details.get("field", "organisation_type")
+        message = (str(CHOOSE_ORGANISATION_TYPE) if field == "organisation_type"
+                   else message_for(error.code, error.details))
+        return _join_form(workshop, form, {field: message}), 400
+    db.session.commit()
+    response = redirect(url_for("workshop_entry", code=workshop.join_code))
+    response.set_cookie(
+        participant_cookie(workshop.id), token, max_age=PARTICIPANT_COOKIE_AGE, path="/",
+        httponly=True, samesite="Lax", secure=current_app.config["SESSION_COOKIE_SECURE"],
+    )
+    return response
+
+
+def _join_form(workshop: Workshop, form: dict, errors: dict):
+    return render_template(
+        "join.html", workshop=workshop, form=form, errors=errors,
+        organisation_types=ORGANISATION_TYPE_NAMES,
+        nickname_max_length=NICKNAME_MAX_LENGTH,
+        organisation_name_max_length=ORGANISATION_NAME_MAX_LENGTH,
+    )
