@@ -73,6 +73,7 @@ class Config:
 
     LANGUAGES = ("fi", "sv", "en")
     BABEL_DEFAULT_LOCALE = os.environ.get("TUPA_DEFAULT_LANGUAGE", "fi")
+    BABEL_DEFAULT_TIMEZONE = os.environ.get("TUPA_TIMEZONE", "Europe/Helsinki")
     BABEL_TRANSLATION_DIRECTORIES = str(Path(__file__).parent / "translations")
 
     # Printed once at start when there is no facilitator yet.

@@ -101,12 +101,15 @@ def clean_idea_text(value: Any) -> str:
 def check_vote_settings(budget: int, per_idea_cap: int | None) -> tuple[int, int]:
     """Valid vote budget and per-idea cap; the cap defaults to the whole budget."""
     if isinstance(budget, bool) or not isinstance(budget, int):
-        raise DomainError("invalid_payload", "vote budget must be a whole number")
+        raise DomainError("invalid_payload", "vote budget must be a whole number",
+                          field="vote_budget")
     if not 1 <= budget <= MAX_VOTE_BUDGET:
-        raise DomainError("invalid_vote_settings", f"vote budget must be 1-{MAX_VOTE_BUDGET}")
+        raise DomainError("invalid_vote_settings", f"vote budget must be 1-{MAX_VOTE_BUDGET}",
+                          field="vote_budget")
     cap = budget if per_idea_cap is None else per_idea_cap
     if isinstance(cap, bool) or not isinstance(cap, int) or not 1 <= cap <= budget:
-        raise DomainError("invalid_vote_settings", "votes per idea must be 1-budget")
+        raise DomainError("invalid_vote_settings", "votes per idea must be 1-budget",
+                          field="votes_per_idea")
     return budget, cap
 
 

@@ -14,6 +14,7 @@ from ..models import Facilitator, SetupToken, utcnow
 
 MIN_PASSWORD_LENGTH = 10
 NAME_MAX_LENGTH = 80
+_UNKNOWN_NAME_HASH = generate_password_hash(secrets.token_urlsafe(16))
 
 
 def _digest(token: str) -> str:
@@ -71,6 +72,8 @@ def authenticate(session: Session, name: str, password: str) -> Facilitator | No
     facilitator = session.execute(
         select(Facilitator).where(Facilitator.name == name.strip())
     ).scalar_one_or_none()
-    if facilitator is None or not check_password_hash(facilitator.password_hash, password):
+    # Hash even for an unknown name, so the answer's timing does not tell which names exist.
+    stored = facilitator.password_hash if facilitator else _UNKNOWN_NAME_HASH
+    if not check_password_hash(stored, password) or facilitator is None:
         return None
     return facilitator
