@@ -1,15 +1,132 @@
-"""The words the browser's JavaScript shows, from the same catalogues as the pages."""
+"""The words the browser's JavaScript shows, from the same catalogues as the pages.
+
+The pages fill %(name)s placeholders themselves. Where a control's accessible name adds the
+idea's text to its visible words ("Give a vote" -> "Give a vote: ..."), the translation must
+keep the visible words at its start, so that speech control users can say what they see.
+"""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from .domain import OrganisationType, Phase
+
+PHASE_NAMES = {
+    Phase.LOBBY.value: _l("Not started yet"),
+    Phase.POSTING.value: _l("Posting ideas"),
+    Phase.GROUPING.value: _l("Posting closed, grouping ideas"),
+    Phase.VOTING.value: _l("Voting"),
+    Phase.RESULTS.value: _l("Results"),
+}
+
+PHASE_HELP = {
+    Phase.LOBBY.value: _l("The workshop starts soon. This page updates by itself."),
+    Phase.POSTING.value: _l("Post as many ideas as you like. Everyone sees them at once."),
+    Phase.GROUPING.value: _l("Posting is closed. The facilitator is grouping the ideas."),
+    Phase.VOTING.value: _l("Give your votes to the ideas you find best. Nobody sees the "
+                           "counts until the results."),
+    Phase.RESULTS.value: _l("The votes are counted. Here are the results."),
+}
+
+ORGANISATION_TYPE_NAMES = {
+    OrganisationType.CITY.value: _l("City or municipality"),
+    OrganisationType.COMPANY.value: _l("Company"),
+    OrganisationType.RESEARCH.value: _l("Research or education"),
+    OrganisationType.CITIZEN.value: _l("Resident or citizen"),
+    OrganisationType.OTHER.value: _l("Other"),
+}
+
 CLIENT_MESSAGES = {
+    # The connection, on every page.
+    "connecting": _l("Connecting..."),
     "connection_lost": _l("Connection lost. Reconnecting..."),
     "connection_back": _l("Connected again."),
+    "connection_denied": _l("This page could not join the workshop."),
+    "actions_waiting": _l("Actions waiting to be sent: %(count)s"),
+    "join_again": _l("Please join the workshop again: open the join link or type the code."),
+    "join_again_link": _l("Join again"),
+    "sign_in_again": _l("Please sign in again to run this workshop."),
+    "sign_in_again_link": _l("Sign in again"),
+    "action_failed": _l("That did not work. Please try again."),
+    "close": _l("Close"),
+    "close_message": _l("Close message"),
+    # Phases, and what they mean for a participant.
+    "phase_now": _l("Phase now: %(phase)s"),
+    "results_revealed": _l("The results have been revealed."),
+    # Ideas.
+    "ideas_count": _l("Ideas: %(count)s"),
+    "ungrouped": _l("Not grouped"),
+    "cluster_empty": _l("No ideas in this group yet."),
+    "your_idea": _l("Your idea"),
+    "idea_sending": _l("Sending your idea..."),
+    "idea_posted": _l("Your idea was posted."),
+    "idea_saved_offline": _l("Your idea is saved and will be sent when the connection is back."),
+    "idea_waiting": _l("Waiting to be sent"),
+    "idea_empty": _l("Please write something first."),
+    "idea_too_long": _l("That is too long: at most %(max_length)s characters."),
+    "characters_used": _l("%(count)s / %(max)s characters"),
+    "characters_left": _l("Characters left: %(count)s"),
+    "characters_over": _l("Characters over the limit: %(count)s"),
+    "edit": _l("Edit"),
+    "edit_idea_named": _l("Edit: %(idea)s"),
+    "edit_your_idea": _l("Edited text"),
+    "edit_waiting": _l("Your change waits to be sent."),
+    "save": _l("Save"),
+    "cancel": _l("Cancel"),
+    "delete": _l("Delete"),
+    "delete_idea_named": _l("Delete: %(idea)s"),
+    "delete_waiting": _l("Will be deleted when the connection is back."),
+    "confirm_delete_own": _l("Delete your idea \u201c%(idea)s\u201d?"),
+    "idea_deleting": _l("Deleting your idea..."),
+    # Votes.
+    "votes_left": _l("Votes left: %(count)s"),
+    "your_votes_here": _l("Your votes for this idea: %(count)s"),
+    "give_vote": _l("Give a vote"),
+    "give_vote_named": _l("Give a vote: %(idea)s"),
+    "take_vote_back": _l("Take a vote back"),
+    "take_vote_back_named": _l("Take a vote back: %(idea)s"),
+    "no_votes_left": _l("You have no votes left."),
+    "vote_cap_reached": _l("You have given this idea as many votes as one idea can get."),
+    "no_vote_to_take_back": _l("You have not given this idea a vote."),
+    # Results.
+    "rank": _l("Rank %(rank)s"),
+    "votes_count": _l("Votes: %(count)s"),
+    # The facilitator's board.
+    "online_now": _l("Online now: %(online)s (joined: %(joined)s)"),
+    "count_of": _l("%(name)s: %(count)s"),
+    "votes_progress": _l("Votes given: %(votes)s, by %(voters)s participants"),
+    "hidden_from_participants": _l("Hidden from participants"),
+    "hide": _l("Hide"),
+    "hide_idea_named": _l("Hide: %(idea)s"),
+    "show": _l("Show"),
+    "show_idea_named": _l("Show: %(idea)s"),
+    "idea_hiding": _l("Hiding the idea from participants..."),
+    "idea_showing": _l("Showing the idea to participants again..."),
+    "confirm_delete_idea": _l("Delete the idea \u201c%(idea)s\u201d for everyone?"),
+    "idea_deleted": _l("The idea was deleted."),
+    "move_to_cluster": _l("Move to cluster"),
+    "move_to_cluster_named": _l("Move to cluster: %(idea)s"),
+    "move": _l("Move"),
+    "move_idea_named": _l("Move: %(idea)s"),
+    "moved_to": _l("Moved to %(cluster)s."),
+    "already_there": _l("The idea is already there."),
+    "drop_here": _l("Drag ideas here."),
+    "rename": _l("Rename"),
+    "rename_cluster_named": _l("Rename cluster: %(name)s"),
+    "new_cluster_name": _l("New name"),
+    "delete_cluster_named": _l("Delete cluster: %(name)s"),
+    "confirm_delete_cluster": _l("Delete the cluster \u201c%(name)s\u201d? Its ideas stay, "
+                                 "ungrouped."),
+    "cluster_created": _l("Cluster \u201c%(name)s\u201d created."),
+    "cluster_name_empty": _l("Please give the cluster a name."),
 }
 
 
 def client_messages() -> dict[str, str]:
     """The messages in the current language, for a page's JSON data block."""
-    return {key: str(text) for key, text in CLIENT_MESSAGES.items()}
+    messages = {key: str(text) for key, text in CLIENT_MESSAGES.items()}
+    messages.update({f"phase.{key}": str(text) for key, text in PHASE_NAMES.items()})
+    messages.update({f"phase_help.{key}": str(text) for key, text in PHASE_HELP.items()})
+    messages.update({f"organisation_type.{key}": str(text)
+                     for key, text in ORGANISATION_TYPE_NAMES.items()})
+    return messages

@@ -1,0 +1,411 @@
+// The one socket client every Tupa page shares.
+//
+// It opens the socket with the page's identity, syncs after every (re)connect (the facts it
+// missed, or a whole snapshot), hands facts to the page in sequence order (syncing again when
+// one went missing), and sends commands through an outbox kept in localStorage: a command made
+// while offline, or before a reload, is sent when the connection is back, with the same
+// idempotency key, and leaves the outbox only when the server has answered it.
+
+import { io } from "/vendor/socket.io.esm.min.js";
+import { say } from "./page.js";
+
+/** Every fact the server may tell; anything else on the socket is ignored. */
+export const FACTS = new Set([
+  "idea.posted",
+  "idea.edited",
+  "idea.deleted",
+  "idea.hidden",
+  "idea.shown",
+  "clusters.changed",
+  "phase.changed",
+  "results.revealed",
+  "presence.changed",
+  "votes.progressed",
+]);
+
+// Commands that create something: each carries a client key, so a re-send stores it once.
+const CREATING = new Set(["idea.post", "vote.cast", "cluster.create"]);
+// Commands whose "not found" after a re-send means the first send already did the job.
+const REMOVING = new Set(["idea.delete", "cluster.delete"]);
+// Refusals that may go away by themselves; any other refusal is the server's final word.
+const TRY_AGAIN = new Set(["server_busy", "rate_limited"]);
+
+const ACK_WAIT_MS = 10000;
+const SYNC_WAIT_MS = 15000;
+// Two commands finishing at once may broadcast their facts out of order: wait a moment for
+// the missing one before asking for a whole snapshot.
+const GAP_WAIT_MS = 1000;
+const RETRY_FIRST_MS = 500;
+const RETRY_MOST_MS = 15000;
+const RECONNECTED_SHOWN_MS = 6000;
+// While connected, a command answered within this time is not worth telling anyone about.
+const WAITING_SHOWN_AFTER_MS = 3000;
+
+/** A random client key, from crypto.getRandomValues: randomUUID needs a secure origin. */
+export function newKey() {
+  const bytes = new Uint8Array(16);
+  crypto.getRandomValues(bytes);
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+function pause(ms) {
+  return new Promise((resolve) => { window.setTimeout(resolve, ms); });
+}
+
+function retryDelay(attempt) {
+  return Math.min(RETRY_FIRST_MS * 2 ** Math.min(attempt, 10), RETRY_MOST_MS);
+}
+
+// A short, non-secret fingerprint of the participant token (FNV-1a): outboxes of two
+// participants in one browser stay apart without writing the token itself into storage.
+function fingerprint(text) {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i += 1) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash.toString(16);
+}
+
+/**
+ * Commands waiting for the server's answer, in order, in localStorage. Every change reads
+ * storage afresh, so two tabs of one person add to the same list without losing each other's.
+ */
+class Outbox {
+  constructor(name) {
+    this.name = name;
+    this.memory = [];
+    try {
+      const probe = `${name}.probe`;
+      window.localStorage.setItem(probe, "1");
+      window.localStorage.removeItem(probe);
+      this.stored = true;
+    } catch {
+      // Storage is off (private mode, full quota): keep the list for this page's life only.
+      this.stored = false;
+    }
+  }
+
+  items() {
+    if (!this.stored) return this.memory.slice();
+    try {
+      const list = JSON.parse(window.localStorage.getItem(this.name) || "[]");
+      return Array.isArray(list) ? list : [];
+    } catch {
+      return [];
+    }
+  }
+
+  write(items) {
+    this.memory = items;
+    if (!this.stored) return;
+    try {
+      if (items.length) window.localStorage.setItem(this.name, JSON.stringify(items));
+      else window.localStorage.removeItem(this.name);
+    } catch {
+      this.stored = false;
+    }
+  }
+
+  add(item) {
+    this.write([...this.items(), item]);
+  }
+
+  update(id, change) {
+    this.write(this.items().map((item) => (item.id === id ? { ...item, ...change } : item)));
+  }
+
+  remove(id) {
+    this.write(this.items().filter((item) => item.id !== id));
+  }
+}
+
+/**
+ * A page's connection to its workshop.
+ *
+ * `handlers`: snapshot(snapshot), fact(name, payload), done(item, data), refused(item, error),
+ * outboxChanged(items), denied(error). Each is optional.
+ */
+export class Connection {
+  constructor(page, handlers = {}) {
+    this.handlers = handlers;
+    this.lastSeq = null;
+    this.synced = false;
+    this.syncing = false;
+    this.syncAgain = false;
+    this.early = [];
+    this.ahead = new Map();
+    this.gapTimer = null;
+    this.sending = false;
+    this.everConnected = false;
+    this.state = "connecting";
+    this.reconnectedTimer = null;
+
+    const who = page.token ? `participant-${fingerprint(page.token)}` : page.role;
+    this.outbox = new Outbox(`tupa.outbox.${page.workshop_id}.${who}`);
+    this.status = document.getElementById("connection-status");
+
+    const auth = { workshop_id: page.workshop_id, lang: page.lang };
+    if (page.token) auth.token = page.token;
+    this.socket = io({
+      auth,
+      transports: ["websocket", "polling"],
+      // Some networks block WebSockets: then long-polling is tried before giving up.
+      tryAllTransports: true,
+    });
+    this.socket.on("connect", () => this.onConnect());
+    this.socket.on("disconnect", (reason) => this.onDisconnect(reason));
+    this.socket.on("connect_error", (error) => this.onConnectError(error));
+    this.socket.onAny((name, payload) => this.receive(name, payload));
+
+    window.addEventListener("storage", (event) => {
+      if (event.key !== this.outbox.name) return;
+      this.outboxChanged();
+      this.pump();
+    });
+    window.addEventListener("online", () => {
+      if (!this.socket.connected && this.state !== "denied") this.socket.connect();
+    });
+    this.showStatus();
+  }
+
+  /** Queue a command; it is sent now if connected, else when the connection is back. */
+  send(name, payload = {}) {
+    const item = { id: newKey(), name, payload: { ...payload }, sent: false, made: Date.now() };
+    if (CREATING.has(name) && !item.payload.key) item.payload.key = item.id;
+    this.outbox.add(item);
+    this.outboxChanged();
+    this.pump();
+    window.setTimeout(() => this.showStatus(), WAITING_SHOWN_AFTER_MS + 100);
+    return item;
+  }
+
+  /** Commands not yet answered by the server, oldest first. */
+  pending() {
+    return this.outbox.items();
+  }
+
+  /** True while the socket is connected and the page holds a current snapshot. */
+  get live() {
+    return this.socket.connected && this.synced;
+  }
+
+  /** Ask for a fresh snapshot now. */
+  resync() {
+    this.sync();
+  }
+
+  onConnect() {
+    window.clearTimeout(this.reconnectedTimer);
+    this.state = this.everConnected ? "reconnected" : "connected";
+    this.everConnected = true;
+    this.showStatus();
+    if (this.state === "reconnected") {
+      this.reconnectedTimer = window.setTimeout(() => {
+        if (this.state === "reconnected") {
+          this.state = "connected";
+          this.showStatus();
+        }
+      }, RECONNECTED_SHOWN_MS);
+    }
+    this.sync();
+  }
+
+  onDisconnect(reason) {
+    this.synced = false;
+    window.clearTimeout(this.reconnectedTimer);
+    if (this.state === "denied") return;
+    this.state = "lost";
+    this.showStatus();
+    // The server closed this socket on purpose: Socket.IO waits for us to reconnect.
+    if (reason === "io server disconnect") {
+      window.setTimeout(() => this.socket.connect(), retryDelay(2));
+    }
+  }
+
+  onConnectError(error) {
+    if (this.socket.active) {
+      // A network failure: Socket.IO keeps trying by itself.
+      if (this.state !== "lost") {
+        this.state = this.everConnected ? "lost" : "connecting";
+        this.showStatus();
+      }
+      return;
+    }
+    // The server refused who we are: trying again would be refused again.
+    this.state = "denied";
+    this.showStatus();
+    if (this.handlers.denied) this.handlers.denied(error && error.data ? error.data : {});
+  }
+
+  async sync() {
+    if (this.syncing) {
+      this.syncAgain = true;
+      return;
+    }
+    this.syncing = true;
+    this.synced = false;
+    window.clearTimeout(this.gapTimer);
+    this.gapTimer = null;
+    this.ahead.clear();
+    let answer = null;
+    let attempt = 0;
+    while (this.socket.connected) {
+      // A screen that has drawn the workshop before asks only for what it missed since.
+      const payload = this.lastSeq === null ? {} : { since: this.lastSeq };
+      answer = await this.ask("workshop.sync", payload, SYNC_WAIT_MS);
+      if (answer && (answer.ok || !TRY_AGAIN.has(answer.error && answer.error.code))) break;
+      answer = null;
+      await pause(retryDelay(attempt));
+      attempt += 1;
+    }
+    this.syncing = false;
+    if (!answer) return; // disconnected meanwhile: the next connect syncs again
+    if (!answer.ok) {
+      this.early = [];
+      if (this.handlers.refused) this.handlers.refused({ name: "workshop.sync" }, answer.error);
+      return;
+    }
+    const data = answer.data;
+    if (Array.isArray(data.missed)) {
+      // Catching up: the missed facts, in order, exactly as they would have arrived.
+      for (const { name, payload } of data.missed) {
+        if (FACTS.has(name) && payload && payload.seq > this.lastSeq) {
+          this.deliver(name, payload);
+          this.lastSeq = payload.seq;
+        }
+      }
+      this.lastSeq = Math.max(this.lastSeq, data.seq);
+    } else {
+      this.lastSeq = data.seq;
+      if (this.handlers.snapshot) this.handlers.snapshot(data);
+    }
+    this.synced = true;
+    this.showStatus();
+    const early = this.early;
+    this.early = [];
+    for (const [name, payload] of early) this.receive(name, payload);
+    if (this.syncAgain) {
+      this.syncAgain = false;
+      this.sync();
+      return;
+    }
+    this.pump();
+  }
+
+  receive(name, payload) {
+    if (!FACTS.has(name) || !payload || typeof payload !== "object") return;
+    if (!this.synced) {
+      // Facts that overtake the snapshot wait for it; those it already holds are dropped then.
+      this.early.push([name, payload]);
+      return;
+    }
+    const seq = payload.seq;
+    if (seq === null || seq === undefined) {
+      this.deliver(name, payload);
+      return;
+    }
+    if (seq <= this.lastSeq) return;
+    if (seq > this.lastSeq + 1) {
+      this.ahead.set(seq, [name, payload]);
+      if (!this.gapTimer) {
+        this.gapTimer = window.setTimeout(() => {
+          this.gapTimer = null;
+          if (this.ahead.size) this.sync();
+        }, GAP_WAIT_MS);
+      }
+      return;
+    }
+    this.deliver(name, payload);
+    this.lastSeq = seq;
+    while (this.ahead.has(this.lastSeq + 1)) {
+      const [nextName, nextPayload] = this.ahead.get(this.lastSeq + 1);
+      this.ahead.delete(this.lastSeq + 1);
+      this.deliver(nextName, nextPayload);
+      this.lastSeq += 1;
+    }
+    for (const old of this.ahead.keys()) {
+      if (old <= this.lastSeq) this.ahead.delete(old);
+    }
+    if (!this.ahead.size) {
+      window.clearTimeout(this.gapTimer);
+      this.gapTimer = null;
+    }
+  }
+
+  deliver(name, payload) {
+    if (this.handlers.fact) this.handlers.fact(name, payload);
+  }
+
+  async ask(name, payload, ms) {
+    try {
+      return await this.socket.timeout(ms).emitWithAck(name, payload);
+    } catch {
+      return null; // no answer in time: the caller sends the same thing again
+    }
+  }
+
+  async pump() {
+    if (this.sending) return;
+    this.sending = true;
+    try {
+      let attempt = 0;
+      while (this.live) {
+        const item = this.outbox.items()[0];
+        if (!item) break;
+        const resent = Boolean(item.sent);
+        if (!resent) this.outbox.update(item.id, { sent: true });
+        const answer = await this.ask(item.name, item.payload, ACK_WAIT_MS);
+        const code = answer && !answer.ok && answer.error ? answer.error.code : null;
+        if (answer === null || TRY_AGAIN.has(code)) {
+          if (!this.socket.connected) break; // the whole outbox goes again after reconnecting
+          await pause(retryDelay(attempt));
+          attempt += 1;
+          continue;
+        }
+        if (code === "not_authenticated") {
+          // The server no longer knows this socket: connect afresh, then send again.
+          this.socket.disconnect().connect();
+          break;
+        }
+        attempt = 0;
+        this.outbox.remove(item.id);
+        this.outboxChanged();
+        if (answer.ok || (resent && code === "not_found" && REMOVING.has(item.name))) {
+          if (this.handlers.done) this.handlers.done(item, answer.ok ? answer.data : null);
+        } else if (this.handlers.refused) {
+          this.handlers.refused(item, answer.error || { code: "server_error", message: "" });
+        }
+      }
+    } finally {
+      this.sending = false;
+    }
+  }
+
+  outboxChanged() {
+    this.showStatus();
+    if (this.handlers.outboxChanged) this.handlers.outboxChanged(this.outbox.items());
+  }
+
+  showStatus() {
+    if (!this.status) return;
+    const words = {
+      connecting: say("connecting"),
+      connected: "",
+      reconnected: say("connection_back"),
+      lost: say("connection_lost"),
+      denied: say("connection_denied"),
+    }[this.state];
+    // Offline, everything waiting is worth a word; online, only what has been slow.
+    const now = Date.now();
+    const waiting = this.outbox.items().filter((item) =>
+      !this.live || !item.made || now - item.made >= WAITING_SHOWN_AFTER_MS).length;
+    const parts = [words];
+    if (waiting) parts.push(say("actions_waiting", { count: waiting }));
+    const text = parts.filter(Boolean).join(" ");
+    if (this.status.textContent !== text) this.status.textContent = text;
+    // The region stays in the page even when empty: a live region that appears together
+    // with its words is often not read out.
+    this.status.dataset.state = text ? this.state : "quiet";
+  }
+}
