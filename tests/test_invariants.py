@@ -112,7 +112,7 @@ def test_rules_hold_under_random_commands(app, make_workshop, make_participant):
 
         @invariant()
         def every_idea_in_at_most_one_cluster(self):
-            seen = [i for c in clusters.clusters_of(db.session, workshop.id, include_hidden=True)
+            seen = [i for c in clusters.clusters_of(db.session, workshop.id)
                     for i in c["idea_ids"]]
             assert len(seen) == len(set(seen))
             assert set(seen) <= set(self._ideas())

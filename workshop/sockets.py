@@ -13,7 +13,7 @@ from typing import Any
 
 from flask import current_app, request, session
 from flask_babel import force_locale
-from flask_socketio import SocketIO, disconnect, join_room
+from flask_socketio import ConnectionRefusedError, SocketIO, disconnect, join_room
 from sqlalchemy.exc import OperationalError
 
 from . import commands
@@ -62,12 +62,15 @@ def broadcast(facts: list[Fact]) -> None:
         socketio.emit(fact.name, {"seq": fact.sequence, **fact.payload}, to=room)
 
 
-def on_connect(auth: Any = None) -> None:
+def on_connect(auth: Any = None) -> dict | None:
     """Admit a participant by token, or the workshop's own facilitator by signed-in session."""
-    if not isinstance(auth, dict) or not isinstance(auth.get("workshop_id"), int):
+    if _sent_as_an_event():
+        return on_unknown_event("connect")
+    workshop_id = auth.get("workshop_id") if isinstance(auth, dict) else None
+    if not isinstance(workshop_id, int) or isinstance(workshop_id, bool):
         raise ConnectionRefusedError({"code": "not_authenticated",
                                       "message": "workshop_id is missing"})
-    workshop = db.session.get(Workshop, auth["workshop_id"])
+    workshop = db.session.get(Workshop, workshop_id)
     actor = _identify(auth, workshop)
     if actor is None:
         db.session.rollback()
@@ -87,8 +90,10 @@ def on_connect(auth: Any = None) -> None:
     broadcast(facts)
 
 
-def on_disconnect(*_reason: Any) -> None:
+def on_disconnect(*_reason: Any) -> dict | None:
     """Forget the connection and tell the facilitators who is still here."""
+    if _sent_as_an_event():
+        return on_unknown_event("disconnect")
     connections.pop(request.sid, None)
     facts = presence.leave(db.session, request.sid)
     db.session.commit()
@@ -151,6 +156,12 @@ def _handler_for(name: str):
 
     handler.__name__ = f"on_{name.replace('.', '_')}"
     return handler
+
+
+def _sent_as_an_event() -> bool:
+    # A client may emit an event named "connect" or "disconnect"; python-socketio hands it to
+    # the same handler. A real (dis)connect is still pending while its handler runs.
+    return socketio.server.manager.is_connected(request.sid, request.namespace or "/")
 
 
 def _identify(auth: dict, workshop: Workshop | None) -> Actor | None:

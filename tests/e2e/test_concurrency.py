@@ -133,12 +133,7 @@ def test_one_cluster_created_from_two_boards_at_once_is_stored_once(tupa):
     assert len(boards[0].sync()["clusters"]) == 1
 
 
-def test_twenty_phones_connecting_at_once_are_all_counted_online(tupa, request):
-    if tupa.server.kind == "postgresql":
-        request.applymarker(pytest.mark.xfail(strict=True, reason=(
-            "core bug: presence.arrive counts online phones inside its own READ COMMITTED "
-            "transaction, so arrivals that overlap miss each other and the facilitator is "
-            "told stale counts (e.g. 16 online when 20 are)")))
+def test_twenty_phones_connecting_at_once_are_all_counted_online(tupa):
     workshop = tupa.workshop()
     board = tupa.board(workshop)
     tokens = [tupa.join(workshop) for _ in range(TAPS)]

@@ -82,8 +82,12 @@ def move_idea(
     return {"idea_id": idea_id, "cluster_id": cluster_id}, _changed(session, workshop.id)
 
 
-def clusters_of(session: Session, workshop_id: int, include_hidden: bool) -> list[dict]:
-    """Every cluster of a workshop in order, each with its ideas in order."""
+def clusters_of(session: Session, workshop_id: int) -> list[dict]:
+    """Every cluster of a workshop in order, each with its ideas in order.
+
+    Hidden ideas keep their place: the board shows them, and a participant's screen, which
+    never received them, simply finds no idea under that id.
+    """
     clusters = session.execute(
         select(Cluster).where(Cluster.workshop_id == workshop_id)
         .order_by(Cluster.position, Cluster.id)
@@ -91,8 +95,6 @@ def clusters_of(session: Session, workshop_id: int, include_hidden: bool) -> lis
     query = select(Idea.id, Idea.cluster_id).where(
         Idea.workshop_id == workshop_id, Idea.cluster_id.is_not(None)
     )
-    if not include_hidden:
-        query = query.where(Idea.hidden.is_(False))
     members: dict[int, list[int]] = {c.id: [] for c in clusters}
     for idea_id, cid in session.execute(query.order_by(Idea.position, Idea.id)):
         members[cid].append(idea_id)
@@ -100,8 +102,8 @@ def clusters_of(session: Session, workshop_id: int, include_hidden: bool) -> lis
 
 
 def _changed(session: Session, workshop_id: int) -> list[Fact]:
-    # Clusters reorder, so every change goes out whole; hidden ideas stay off the list.
-    payload = {"clusters": clusters_of(session, workshop_id, include_hidden=False)}
+    # Clusters reorder, so every change goes out whole.
+    payload = {"clusters": clusters_of(session, workshop_id)}
     return stamp(session, [Fact("clusters.changed", workshop_id, payload)])
 
 

@@ -40,7 +40,7 @@ def erase_participant(session: Session, actor: Actor, participant_id: int) -> li
     facts = [Fact("idea.deleted", workshop.id, {"idea_id": i}) for i in idea_ids]
     if idea_ids:
         facts.append(Fact("clusters.changed", workshop.id,
-                          {"clusters": clusters_of(session, workshop.id, include_hidden=False)}))
+                          {"clusters": clusters_of(session, workshop.id)}))
     return stamp(session, facts)
 
 

@@ -58,7 +58,7 @@ def workshop_export(session: Session, facilitator: Facilitator, workshop_id: int
             }
             for idea in ideas
         ],
-        "clusters": clusters_of(session, workshop.id, include_hidden=True),
+        "clusters": clusters_of(session, workshop.id),
         "votes": [
             {
                 "participant": pseudonyms[vote.participant_id],

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..domain import Audience, Fact, check_can_vote, check_voting_open, rank_ideas, votes_left
+from ..domain import Audience, DomainError, Fact, check_can_vote, check_voting_open, rank_ideas, votes_left
 from ..models import Idea, Participant, Vote, utcnow
 from .access import Actor, participant_of, phase_of, workshop_of
 from .ideas import idea_in_workshop
@@ -19,6 +19,9 @@ def cast_vote(session: Session, actor: Actor, key: str, idea_id: int) -> tuple[d
     if existing is not None:
         return _answer(session, workshop.vote_budget, participant.id, existing), []
     idea = idea_in_workshop(session, workshop.id, idea_id)
+    if idea.hidden:
+        # Participants cannot see it, so a vote for it can only come from a stale screen.
+        raise DomainError("not_found", "no such idea")
     mine = _my_votes(session, participant.id)
     check_can_vote(
         phase_of(workshop),
@@ -111,11 +114,15 @@ def _answer(session: Session, budget: int, participant_id: int, vote: Vote) -> d
             "votes_left": votes_left(budget, cast)}
 
 
-def _progress(session: Session, workshop_id: int) -> list[Fact]:
-    # Facilitators see that voting moves on, never which idea leads.
+def progress(session: Session, workshop_id: int) -> dict:
+    """How many votes are given and by how many people: never which idea leads."""
     cast, voters = session.execute(
         select(func.count(Vote.id), func.count(func.distinct(Vote.participant_id)))
         .where(Vote.workshop_id == workshop_id)
     ).one()
-    payload = {"votes_cast": cast, "voters": voters}
-    return [Fact("votes.progressed", workshop_id, payload, Audience.FACILITATORS)]
+    return {"votes_cast": cast, "voters": voters}
+
+
+def _progress(session: Session, workshop_id: int) -> list[Fact]:
+    return [Fact("votes.progressed", workshop_id, progress(session, workshop_id),
+                 Audience.FACILITATORS)]

@@ -31,7 +31,7 @@ from .access import (
 from .clusters import clusters_of
 from .payloads import idea_payload, workshop_payload
 from .presence import presence_payload
-from .votes import my_votes_payload, results
+from .votes import my_votes_payload, progress, results
 
 LANGUAGES = ("fi", "sv", "en")
 
@@ -129,12 +129,13 @@ def snapshot(session: Session, actor: Actor) -> dict:
             idea_payload(idea, author) for idea, author in ideas
             if actor.is_facilitator or not idea.hidden
         ],
-        "clusters": clusters_of(session, workshop.id, include_hidden=actor.is_facilitator),
+        "clusters": clusters_of(session, workshop.id),
         "results": results(session, workshop.id) if tallies_visible(phase_of(workshop)) else None,
     }
     if actor.is_facilitator:
         snap["me"] = {"role": "facilitator"}
         snap["presence"] = presence_payload(session, workshop.id)
+        snap["votes_progress"] = progress(session, workshop.id)
     else:
         me = session.get(Participant, actor.participant_id)
         snap["me"] = {
