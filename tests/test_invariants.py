@@ -103,7 +103,8 @@ def test_rules_hold_under_random_commands(app, make_workshop, make_participant):
                 select(Vote.participant_id, func.count()).group_by(Vote.participant_id)).all()
             assert all(count <= BUDGET for _, count in per_person)
             per_idea = db.session.execute(
-                select(func.count()).select_from(Vote).group_by(Vote.participant_id, Vote.idea_id)).scalars()
+                select(func.count()).select_from(Vote)
+                .group_by(Vote.participant_id, Vote.idea_id)).scalars()
             assert all(count <= CAP for count in per_idea)
 
         @invariant()

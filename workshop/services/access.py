@@ -10,7 +10,6 @@ from sqlalchemy.orm import Session
 from ..domain import DomainError, Fact, Phase
 from ..models import FactLog, Participant, Workshop, utcnow
 
-
 CATCH_UP_LIMIT = 200
 
 

@@ -5,7 +5,15 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..domain import Audience, DomainError, Fact, check_can_vote, check_voting_open, rank_ideas, votes_left
+from ..domain import (
+    Audience,
+    DomainError,
+    Fact,
+    check_can_vote,
+    check_voting_open,
+    rank_ideas,
+    votes_left,
+)
 from ..models import Idea, Participant, Vote, utcnow
 from .access import Actor, participant_of, phase_of, workshop_of
 from .ideas import idea_in_workshop
