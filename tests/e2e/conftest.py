@@ -27,8 +27,9 @@ from pathlib import Path
 import pytest
 import requests
 import socketio
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import Engine, make_url
+from conftest import fresh_postgresql_url
+from sqlalchemy import create_engine
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from workshop import models
@@ -55,31 +56,6 @@ def _local_http() -> requests.Session:
     http = requests.Session()
     http.trust_env = False
     return http
-
-
-def _postgresql_for_e2e(url: str) -> str:
-    """A database of its own beside TEST_DATABASE_URL, with an empty public schema.
-
-    The service tests reset and fill TEST_DATABASE_URL itself while the session runs; a
-    server holding the same tables would block their DROP SCHEMA or see its rows vanish.
-    """
-    base = make_url(database_url(url))
-    name = f"{base.database}_e2e"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        exists = connection.execute(
-            text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
-        ).first()
-        if not exists:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    own = base.set(database=name)
-    engine = create_engine(own)
-    with engine.begin() as connection:
-        connection.execute(text("DROP SCHEMA public CASCADE"))
-        connection.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
-    return own.render_as_string(hide_password=False)
 
 
 @dataclass
@@ -153,10 +129,11 @@ def _stop(process: subprocess.Popen) -> None:
 def server(request, tmp_path_factory) -> Iterator[RunningServer]:
     """Tupa running for real (run.py, eventlet, migrations on start) on a fresh database."""
     instance = tmp_path_factory.mktemp(f"tupa-{request.param}")
+    drop_schema = None
     if request.param == "sqlite":
         url = f"sqlite:///{instance / 'tupa.db'}"
     else:
-        url = _postgresql_for_e2e(os.environ["TEST_DATABASE_URL"])
+        url, drop_schema = fresh_postgresql_url(os.environ["TEST_DATABASE_URL"])
     port = _free_port()
     env = {
         key: value for key, value in os.environ.items()
@@ -185,6 +162,8 @@ def server(request, tmp_path_factory) -> Iterator[RunningServer]:
     finally:
         _stop(process)
         engine.dispose()
+        if drop_schema:
+            drop_schema()
 
 
 class Screen:
