@@ -1,0 +1,46 @@
+# Tupa: `make run` starts the app, `make test` runs the whole suite. Both install what is
+# missing first; stamp files in .venv and node_modules remember what is already installed.
+
+PYTHON ?= python3
+VENV := .venv
+CHROMIUM := /usr/bin/chromium
+CATALOGUES := $(wildcard workshop/translations/*/LC_MESSAGES/messages.po)
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+
+# Playwright drives Debian's chromium; it must never fetch a browser of its own.
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
+export TUPA_CHROMIUM := $(CHROMIUM)
+
+.PHONY: run test translations
+
+run: $(VENV)/.installed node_modules/.installed translations
+	$(VENV)/bin/python run.py
+
+test: $(VENV)/.installed-test node_modules/.installed translations $(CHROMIUM)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/pytest tests/
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
+	$(VENV)/bin/pip install --disable-pip-version-check -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(VENV)/bin/pip install --disable-pip-version-check -e '.[test]'
+	touch $@
+
+node_modules/.installed: package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+# .mo files are built, not committed; a language without a catalogue yet is simply skipped.
+translations: $(VENV)/.installed
+ifneq ($(CATALOGUES),)
+	$(VENV)/bin/pybabel compile -d workshop/translations
+endif
+
+$(CHROMIUM):
+	$(SUDO) apt-get update
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium
