@@ -44,6 +44,15 @@ def fresh_postgresql_url(base_url: str) -> tuple[str, Callable[[], None]]:
     return url, drop
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hashing():
+    """Hundreds of test accounts need no brute-force resistance; scrypt costs 0.3 s each."""
+    saved = facilitators.PASSWORD_METHOD
+    facilitators.PASSWORD_METHOD = "pbkdf2:sha256:1000"
+    yield
+    facilitators.PASSWORD_METHOD = saved
+
+
 @pytest.fixture(scope="session", params=DATABASES)
 def app(request, tmp_path_factory):
     """The app on a freshly migrated database: SQLite, then PostgreSQL if configured."""

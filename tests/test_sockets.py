@@ -256,16 +256,11 @@ def test_true_is_no_workshop_id(app, workshop_one):
     assert not connect(app, {"workshop_id": True, "token": token}).is_connected()
 
 
-def test_an_id_beyond_64_bits_is_refused_without_an_error(app, request, make_room):
-    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        request.applymarker(pytest.mark.xfail(
-            strict=True, reason="core: on_connect lets SQLite's OverflowError escape; see report"))
+def test_an_id_beyond_64_bits_is_refused_without_an_error(app, make_room):
     room = make_room()
     assert not connect(app, {"workshop_id": 2**63, "token": room.tokens[0]}).is_connected()
 
 
-@pytest.mark.xfail(strict=True, reason="core: ConnectionRefusedError(dict) sends str(dict) as "
-                                       "the message; see report")
 def test_a_refused_connection_tells_the_client_why(app, make_room):
     room = make_room()
     client = connect(app, {"workshop_id": room.workshop.id, "token": "not-a-token" * 3})

@@ -38,10 +38,16 @@ class Field:
             raise DomainError("invalid_payload", f"{self.name} must be {self.kind.__name__}",
                               field=self.name)
         if self.kind is int and not -(2**31) < value < 2**31:
+            # Past this a database refuses the number with an error of its own.
             raise DomainError("invalid_payload", f"{self.name} is out of range", field=self.name)
         if self.name == "key" and not 1 <= len(value) <= CLIENT_KEY_MAX_LENGTH:
             raise DomainError("invalid_payload", "key must be 1-64 characters", field="key")
         return value
+
+
+def is_id(value: Any) -> bool:
+    """Whether a value from a client can be a row's id at all."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**31
 
 
 KEY = Field("key", str)

@@ -17,6 +17,7 @@ from flask_socketio import ConnectionRefusedError, SocketIO, disconnect, join_ro
 from sqlalchemy.exc import OperationalError
 
 from . import commands
+from .commands import is_id
 from .domain import Audience, CommandAllowance, DomainError, Fact
 from .extensions import db, socketio
 from .languages import LANGUAGES, message_for
@@ -67,15 +68,13 @@ def on_connect(auth: Any = None) -> dict | None:
     if _sent_as_an_event():
         return on_unknown_event("connect")
     workshop_id = auth.get("workshop_id") if isinstance(auth, dict) else None
-    if not isinstance(workshop_id, int) or isinstance(workshop_id, bool):
-        raise ConnectionRefusedError({"code": "not_authenticated",
-                                      "message": "workshop_id is missing"})
+    if not is_id(workshop_id):
+        _refuse(auth)
     workshop = db.session.get(Workshop, workshop_id)
     actor = _identify(auth, workshop)
     if actor is None:
         db.session.rollback()
-        raise ConnectionRefusedError({"code": "not_authenticated",
-                                      "message": "not a member of this workshop"})
+        _refuse(auth)
     lang = auth.get("lang")
     connections[request.sid] = Connection(actor, lang if lang in LANGUAGES else workshop.language)
     join_room(workshop_room(workshop.id))
@@ -156,6 +155,14 @@ def _handler_for(name: str):
 
     handler.__name__ = f"on_{name.replace('.', '_')}"
     return handler
+
+
+def _refuse(auth: Any) -> None:
+    # The browser's connect_error gets err.message == the code and err.data with both; the
+    # same answer whether the workshop, the token or the sign-in was wrong.
+    lang = auth.get("lang") if isinstance(auth, dict) else None
+    refusal = _refusal("not_authenticated", lang if lang in LANGUAGES else "en")["error"]
+    raise ConnectionRefusedError(refusal["code"], refusal)
 
 
 def _sent_as_an_event() -> bool:
