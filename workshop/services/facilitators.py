@@ -14,7 +14,7 @@ from ..models import Facilitator, SetupToken, utcnow
 
 # Deliberately slow to compute; the tests swap in a fast one (a hash records its own method,
 # so checking works for either).
-PASSWORD_METHOD = "scrypt"
+PASSWORD_METHOD = "scrypt"  # noqa: S105  (a hash method, not a password)
 MIN_PASSWORD_LENGTH = 10
 NAME_MAX_LENGTH = 80
 _UNKNOWN_NAME_HASH = generate_password_hash(secrets.token_urlsafe(16))
