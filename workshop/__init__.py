@@ -42,5 +42,5 @@ def create_app(config: object | None = None) -> Flask:
     headers.register(app)
     views.register(app)
     cli.register(app)
-    sockets.register(socketio)
+    sockets.register(socketio, app)
     return app

@@ -49,6 +49,8 @@ class Config:
     # eventlet by default; "gevent" or "threading" is a one-line change here or in the env.
     SOCKETIO_ASYNC_MODE = os.environ.get("SOCKETIO_ASYNC_MODE", "eventlet")
     SOCKETIO_MESSAGE_QUEUE = os.environ.get("SOCKETIO_MESSAGE_QUEUE") or None
+    # One transaction for many waiting commands: on by default where it pays, on SQLite.
+    BATCH_WRITES = _flag("TUPA_BATCH_WRITES", SQLALCHEMY_DATABASE_URI.startswith("sqlite"))
     # Comma-separated origins allowed to open a socket; empty means the page's own origin.
     SOCKETIO_CORS_ALLOWED_ORIGINS = [
         o.strip() for o in os.environ.get("TUPA_ALLOWED_ORIGINS", "").split(",") if o.strip()
@@ -96,3 +98,4 @@ class TestConfig(Config):
     def __init__(self, url: str) -> None:
         self.SECRET_KEY = "test-" + secrets.token_hex(16)
         self.SQLALCHEMY_DATABASE_URI = database_url(url)
+        self.BATCH_WRITES = self.SQLALCHEMY_DATABASE_URI.startswith("sqlite")

@@ -11,14 +11,13 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import current_app, request, session
+from flask import Flask, current_app, request, session
 from flask_babel import force_locale
 from flask_socketio import ConnectionRefusedError, SocketIO, disconnect, join_room
-from sqlalchemy.exc import OperationalError
 
-from . import commands
+from . import commands, transactions
 from .commands import is_id
-from .domain import Audience, CommandAllowance, DomainError, Fact
+from .domain import Audience, CommandAllowance, Fact
 from .extensions import db, socketio
 from .languages import LANGUAGES, message_for
 from .models import Participant, Workshop
@@ -112,25 +111,20 @@ def on_command(name: str, *args: Any) -> dict:
             disconnect()
         return _refusal("rate_limited", locale)
     connection.refused_in_a_row = 0
-    try:
-        if len(args) > 1:
-            raise DomainError("invalid_payload", "send one payload object")
-        result, facts = commands.run(name, db.session, connection.actor,
-                                     args[0] if args else None)
-        db.session.commit()
-    except DomainError as error:
-        db.session.rollback()
-        return _refusal(error.code, locale, error.details)
-    except OperationalError:
-        db.session.rollback()
-        log.exception("database unavailable during %s", name)
-        return _refusal("server_busy", locale)
-    except Exception:
-        db.session.rollback()
-        log.exception("command %s failed", name)
-        return _refusal("server_error", locale)
-    broadcast(facts)
-    return {"ok": True, "data": result}
+    if len(args) > 1:
+        return _refusal("invalid_payload", locale)
+    payload = args[0] if args else None
+    batcher = current_app.extensions.get("tupa.batcher")
+    if batcher is not None:
+        outcome = batcher.run(name, connection.actor, payload)  # the writer broadcasts
+    else:
+        outcome = transactions.run_alone(name, connection.actor, payload)
+        broadcast(outcome.facts)
+    if outcome.refusal:
+        return _refusal(outcome.refusal.code, locale, outcome.refusal.details)
+    if outcome.failure:
+        return _refusal(outcome.failure, locale)
+    return {"ok": True, "data": outcome.result}
 
 
 def on_unknown_event(name: str, *_args: Any) -> dict:
@@ -140,8 +134,11 @@ def on_unknown_event(name: str, *_args: Any) -> dict:
     return _refusal("unknown_command", locale, {"command": str(name)[:80]})
 
 
-def register(server: SocketIO) -> None:
-    """Bind the handlers to the Socket.IO server."""
+def register(server: SocketIO, app: Flask) -> None:
+    """Bind the handlers to the Socket.IO server; on SQLite, commands share transactions."""
+    if app.config["BATCH_WRITES"]:
+        app.extensions["tupa.batcher"] = transactions.Batcher(
+            app, server.start_background_task, broadcast)
     server.on_event("connect", on_connect)
     server.on_event("disconnect", on_disconnect)
     for name in commands.REGISTRY:
