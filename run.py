@@ -1,6 +1,11 @@
 """Start Tupa on eventlet: the one place eventlet is imported, and it must come first."""
 
-import eventlet  # noqa: I001  (must patch before anything else imports socket or threading)
+import warnings  # noqa: I001  (already loaded by Python itself: it patches nothing)
+
+# Known: eventlet is in bug-fix mode; gevent or threading is these lines plus SOCKETIO_ASYNC_MODE.
+warnings.filterwarnings("ignore", message="\\s*Eventlet is deprecated")
+
+import eventlet  # noqa: E402  (must patch before anything else imports socket or threading)
 
 eventlet.monkey_patch()
 
