@@ -42,9 +42,9 @@ def cast_vote(session: Session, actor: Actor, key: str, idea_id: int) -> tuple[d
                 client_key=key, created_at=utcnow())
     session.add(vote)
     session.flush()
-    return _answer(session, workshop.vote_budget, participant.id, vote), _progress(
-        session, workshop.id
-    )
+    answer = {"vote": {"key": key, "idea_id": idea.id},
+              "votes_left": votes_left(workshop.vote_budget, len(mine) + 1)}
+    return answer, _progress(session, workshop.id)
 
 
 def retract_vote(session: Session, actor: Actor, key: str) -> tuple[dict, list[Fact]]:
