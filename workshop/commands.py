@@ -34,7 +34,7 @@ class Field:
         if value is None and self.nullable:
             return None
         # bool is an int in Python, but true is never an id.
-        if not isinstance(value, self.kind) or isinstance(value, bool):
+        if not isinstance(value, self.kind) or (isinstance(value, bool) and self.kind is not bool):
             raise DomainError("invalid_payload", f"{self.name} must be {self.kind.__name__}",
                               field=self.name)
         if self.kind is int and not -(2**31) < value < 2**31:
@@ -92,6 +92,7 @@ REGISTRY: dict[str, Command] = {
         clusters.move_idea,
     ),
     "phase.set": Command((Field("phase", str),), workshops.set_phase),
+    "workshop.lock_joins": Command((Field("locked", bool),), workshops.lock_joins),
 }
 
 assert set(REGISTRY) == COMMANDS, "the command registry and the domain's list disagree"

@@ -183,6 +183,8 @@ def rank_ideas(tallies: dict[int, int], idea_ids: list[int]) -> list[RankedIdea]
 class CommandAllowance:
     """A token bucket: how many commands one connection may still send right now.
 
+    The join pages reuse it, with other sizes, for the wrong join codes one address may type.
+
     Sized so that a person never meets it (twenty fast taps, an outbox re-sent after a
     reconnect) while a script flooding the server is slowed to the refill rate.
     """
@@ -194,14 +196,23 @@ class CommandAllowance:
 
     def take(self, now: float) -> bool:
         """Spend one command if there is one left; refill by the time passed since last."""
+        if not self.has_left(now):
+            return False
+        self.tokens -= 1
+        return True
+
+    def has_left(self, now: float) -> bool:
+        """Whether one more may be spent now, after refilling by the time passed since last."""
         if self.updated_at:
             elapsed = max(now - self.updated_at, 0.0)
             self.tokens = min(self.capacity, self.tokens + elapsed * self.refill_per_second)
         self.updated_at = now
-        if self.tokens < 1:
-            return False
-        self.tokens -= 1
-        return True
+        return self.tokens >= 1
+
+    def is_full(self, now: float) -> bool:
+        """Whether nothing has been spent lately: such an allowance need not be remembered."""
+        self.has_left(now)
+        return self.tokens >= self.capacity
 
 
 class Audience(StrEnum):
@@ -223,6 +234,7 @@ FACTS = frozenset({
     "results.revealed",
     "presence.changed",
     "votes.progressed",
+    "workshop.changed",
 })
 
 # The one closed registry of commands clients may send. Names are imperative.
@@ -240,6 +252,7 @@ COMMANDS = frozenset({
     "cluster.delete",
     "cluster.move_idea",
     "phase.set",
+    "workshop.lock_joins",
 })
 
 

@@ -43,6 +43,8 @@ ERROR_MESSAGES = {
     "password_too_short": _l("The password must be at least 10 characters long."),
     "name_taken": _l("That name is already taken."),
     "setup_link_used": _l("This set-up link is no longer valid."),
+    "joins_locked": _l("This workshop is closed to new participants."),
+    "too_many_attempts": _l("Too many attempts. Please wait a moment and try again."),
     "rate_limited": _l("Too many actions at once. Please wait a moment."),
     "server_busy": _l("The server is busy. Your action will be retried."),
     "server_error": _l("Something went wrong on the server. Please try again."),

@@ -17,6 +17,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -112,6 +113,8 @@ class Workshop(db.Model):
     vote_budget: Mapped[int] = mapped_column(Integer, default=5)
     votes_per_idea: Mapped[int] = mapped_column(Integer, default=5)
     language: Mapped[str] = mapped_column(String(8), default="fi")
+    # Closed to new participants; those who joined before stay in.
+    joins_locked: Mapped[bool] = mapped_column(default=False, server_default=false())
     # Every fact told to the workshop carries the next number, so a client sees a gap.
     sequence: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -34,6 +34,8 @@ const ui = {
   clusterName: $("cluster-name"),
   ideasCount: $("ideas-count"),
   columns: $("board-columns"),
+  joinsLocked: $("joins-locked"),
+  joinsState: $("joins-state"),
 };
 
 const connection = new Connection(page, {
@@ -41,9 +43,14 @@ const connection = new Connection(page, {
     wall.load(snapshot);
     presence = snapshot.presence || presence;
     if (snapshot.votes_progress) progress = snapshot.votes_progress;
+    if (snapshot.workshop) drawJoins(snapshot.workshop.joins_locked);
     draw();
   },
   fact(name, payload) {
+    if (name === "workshop.changed") {
+      if (payload.workshop) drawJoins(payload.workshop.joins_locked);
+      return;
+    }
     if (name === "presence.changed") {
       presence = payload;
     } else if (name === "votes.progressed") {
@@ -57,6 +64,10 @@ const connection = new Connection(page, {
   done(item, data) {
     if (item.name === "cluster.create") announce(say("cluster_created", { name: item.payload.name }));
     if (item.name === "idea.delete") announce(say("idea_deleted"));
+    if (item.name === "workshop.lock_joins" && data) {
+      drawJoins(data.joins_locked);
+      announce(say(data.joins_locked ? "joins_locked_now" : "joins_open_now"));
+    }
     if (data && data.idea) wall.putIdea(data.idea);
   },
   refused(item, error) {
@@ -156,6 +167,19 @@ function deleteIdea(card) {
   if (!window.confirm(say("confirm_delete_idea", { idea: shortText(card.idea.text) }))) return;
   connection.send("idea.delete", { idea_id: card.idea.id });
   ui.clusterName.focus();
+}
+
+function lockJoins() {
+  clearNotice();
+  // The box shows the wish at once; the answer (or a refusal's resync) settles it.
+  connection.send("workshop.lock_joins", { locked: ui.joinsLocked.checked });
+}
+
+function drawJoins(locked) {
+  if (typeof locked !== "boolean") return;
+  ui.joinsLocked.checked = locked;
+  setText(ui.joinsState, say(locked ? "joins_locked" : "joins_open"));
+  ui.joinsState.dataset.locked = String(locked);
 }
 
 function toggleHidden(card) {
@@ -401,6 +425,7 @@ for (const button of ui.phaseButtons) {
   button.addEventListener("click", () => setPhase(button.dataset.setPhase));
 }
 ui.clusterForm.addEventListener("submit", createCluster);
+ui.joinsLocked.addEventListener("change", lockJoins);
 ui.phaseName.textContent = phaseName(ui.phaseName.dataset.phase || "");
 document.addEventListener("pointerup", () => {
   if (drawWaiting && !dragging) draw();

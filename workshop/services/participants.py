@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..domain import (
@@ -15,7 +15,8 @@ from ..domain import (
     OrganisationType,
     clean_text,
 )
-from ..models import Participant, Workshop, utcnow
+from ..models import Idea, Participant, Vote, Workshop, utcnow
+from .access import Actor, facilitated_workshop
 
 
 def hash_token(token: str) -> str:
@@ -33,6 +34,8 @@ def join(
     language: str = "",
 ) -> tuple[Participant, str]:
     """A new participant and the token (256 bits) their browser keeps; only its hash is stored."""
+    if workshop.joins_locked:
+        raise DomainError("joins_locked", "the workshop is closed to new participants")
     try:
         kind = OrganisationType(organisation_type)
     except ValueError:
@@ -62,3 +65,35 @@ def participant_by_token(session: Session, token: object) -> Participant | None:
     return session.execute(
         select(Participant).where(Participant.token_hash == hash_token(token))
     ).scalar_one_or_none()
+
+
+def participants_of(session: Session, actor: Actor) -> list[dict]:
+    """Who joined the workshop, numbered in joining order as the exports do, with their counts."""
+    workshop = facilitated_workshop(session, actor)
+    people = session.execute(
+        select(Participant).where(Participant.workshop_id == workshop.id)
+        .order_by(Participant.joined_at, Participant.id)
+    ).scalars().all()
+    ideas = _count_by_participant(session, Idea, workshop.id)
+    votes = _count_by_participant(session, Vote, workshop.id)
+    return [
+        {
+            "number": number,
+            "id": person.id,
+            "nickname": person.nickname,
+            "organisation_type": person.organisation_type,
+            "organisation_name": person.organisation_name,
+            "joined_at": person.joined_at,
+            "ideas": ideas.get(person.id, 0),
+            "votes": votes.get(person.id, 0),
+        }
+        for number, person in enumerate(people, start=1)
+    ]
+
+
+def _count_by_participant(session: Session, model, workshop_id: int) -> dict[int, int]:
+    rows = session.execute(
+        select(model.participant_id, func.count()).where(model.workshop_id == workshop_id)
+        .group_by(model.participant_id)
+    )
+    return {participant_id: count for participant_id, count in rows}

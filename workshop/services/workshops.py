@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from ..domain import (
     QUESTION_MAX_LENGTH,
     TITLE_MAX_LENGTH,
+    Audience,
     DomainError,
     Fact,
     Phase,
@@ -102,6 +103,24 @@ def set_phase(session: Session, actor: Actor, phase: str) -> tuple[dict, list[Fa
     return {"phase": new_phase.value}, stamp(session, facts)
 
 
+def lock_joins(session: Session, actor: Actor, locked: bool) -> tuple[dict, list[Fact]]:
+    """Close the workshop to new participants, or open it again; those already in stay in."""
+    workshop = facilitated_workshop(session, actor)
+    if workshop.joins_locked == locked:
+        return {"joins_locked": locked}, []
+    workshop.joins_locked = locked
+    session.flush()
+    # Only facilitators' screens show the setting; participants' screens have nothing to redraw.
+    fact = Fact("workshop.changed", workshop.id, {"workshop": workshop_settings(workshop)},
+                Audience.FACILITATORS)
+    return {"joins_locked": locked}, [fact]
+
+
+def workshop_settings(workshop: Workshop) -> dict:
+    """A workshop's settings and phase, with whether new participants may join."""
+    return {**workshop_payload(workshop), "joins_locked": workshop.joins_locked}
+
+
 def sync(session: Session, actor: Actor, since: int | None = None) -> tuple[dict, list[Fact]]:
     """What a (re)connecting screen needs: the facts it missed since `since`, else a snapshot.
 
@@ -124,7 +143,7 @@ def snapshot(session: Session, actor: Actor) -> dict:
     ).all()
     snap = {
         "seq": current_sequence(session, workshop.id),
-        "workshop": workshop_payload(workshop),
+        "workshop": workshop_settings(workshop),
         "ideas": [
             idea_payload(idea, author) for idea, author in ideas
             if actor.is_facilitator or not idea.hidden

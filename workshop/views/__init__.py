@@ -12,7 +12,8 @@ from werkzeug.exceptions import HTTPException
 
 from ..extensions import db
 from ..languages import LANGUAGE_NAMES, LANGUAGES
-from . import boards, facilitators, participants, vendor
+from . import boards, facilitators, participants, personal_data, vendor
+from .join_throttle import JoinThrottle
 
 # Other pages and the browser code rely on these exact URLs and endpoint names.
 ROUTES = (
@@ -30,6 +31,12 @@ ROUTES = (
     ("/workshops/<int:workshop_id>/qr.svg", "qr", boards.qr, ("GET",)),
     ("/workshops/<int:workshop_id>/export.csv", "export_csv", boards.export_csv, ("GET",)),
     ("/workshops/<int:workshop_id>/export.json", "export_json", boards.export_json, ("GET",)),
+    ("/workshops/<int:workshop_id>/erase", "erase_workshop", personal_data.erase_workshop,
+     ("GET", "POST")),
+    ("/workshops/<int:workshop_id>/participants", "participant_list",
+     personal_data.participant_list, ("GET",)),
+    ("/workshops/<int:workshop_id>/participants/<int:participant_id>/erase",
+     "erase_participant", personal_data.erase_participant, ("GET", "POST")),
     ("/vendor/<name>", "vendor", vendor.browser_library, ("GET",)),
 )
 
@@ -48,6 +55,8 @@ def register(app: Flask) -> None:
     """Add the pages, the values every template sees, and the error pages to the app."""
     for rule, endpoint, view, methods in ROUTES:
         app.add_url_rule(rule, endpoint, view, methods=list(methods))
+    # Wrong join codes are counted per app (so per process), in memory; see join_throttle.
+    app.extensions[participants.THROTTLE] = JoinThrottle()
     app.context_processor(page_context)
     app.register_error_handler(CSRFError, csrf_refused)
     app.register_error_handler(HTTPException, http_error)

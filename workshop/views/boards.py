@@ -8,6 +8,7 @@ import segno
 from flask import Response, g, render_template, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from ..client_messages import client_messages
 from ..domain import format_join_code
@@ -18,13 +19,24 @@ from ..services.exports import workshop_export
 from .facilitators import current_facilitator, own_workshop, signin_required
 from .participants import browser_participant, join_url
 
+# Words only the board's script says, next to the ones every page shares.
+BOARD_MESSAGES = {
+    "joins_open": _l("New participants can join."),
+    "joins_locked": _l("Closed to new participants. Those already in stay in."),
+    "joins_locked_now": _l("The workshop is now closed to new participants."),
+    "joins_open_now": _l("New participants can join again."),
+}
+
 
 @signin_required
 def board(workshop_id: int):
     """The facilitator's live board of one of their workshops."""
     workshop = own_workshop(workshop_id)
-    return render_template("board.html", workshop=workshop,
-                           page_data=_facilitator_page_data(workshop, "facilitator"))
+    page_data = _facilitator_page_data(workshop, "facilitator")
+    page_data["messages"].update({key: str(text) for key, text in BOARD_MESSAGES.items()})
+    return render_template("board.html", workshop=workshop, page_data=page_data,
+                           joins_state=BOARD_MESSAGES[
+                               "joins_locked" if workshop.joins_locked else "joins_open"])
 
 
 @signin_required

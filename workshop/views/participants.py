@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import current_app, g, redirect, render_template, request, url_for
+from flask import Response, current_app, g, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
@@ -14,22 +14,28 @@ from ..domain import (
     ORGANISATION_NAME_MAX_LENGTH,
     DomainError,
     format_join_code,
+    normalise_join_code,
 )
 from ..extensions import db
 from ..languages import message_for
 from ..models import Participant, Workshop
 from ..services import participants, workshops
+from .facilitators import current_facilitator
+from .join_throttle import RETRY_AFTER, JoinThrottle
 
 # One message for every wrong code: it must not tell whether a similar code exists.
 NO_SUCH_WORKSHOP = _l("There is no workshop with that code. Please check the code and try again.")
 CHOOSE_ORGANISATION_TYPE = _l("Please choose what kind of organisation you come from.")
 
 PARTICIPANT_COOKIE_AGE = timedelta(days=180)
+PARTICIPANT_COOKIE_PREFIX = "tupa_p_"
+# Where the app keeps its JoinThrottle (see register in views/__init__.py).
+THROTTLE = "tupa.join_throttle"
 
 
 def participant_cookie(workshop_id: int) -> str:
     """The name of the cookie that keeps a browser's participant token for one workshop."""
-    return f"tupa_p_{workshop_id}"
+    return f"{PARTICIPANT_COOKIE_PREFIX}{workshop_id}"
 
 
 def browser_participant(workshop: Workshop) -> tuple[Participant, str] | tuple[None, None]:
@@ -56,26 +62,73 @@ def join():
     """A typed join code, in any case and with any spaces or dashes, opens its workshop."""
     if request.method == "GET":
         return redirect(url_for("home"))
-    workshop = workshops.workshop_by_code(db.session, request.form.get("code", ""))
-    if workshop is None:
-        return _no_such_workshop()
+    workshop = workshop_by_typed_code(request.form.get("code", ""))
+    if not isinstance(workshop, Workshop):
+        return workshop
     return redirect(url_for("workshop_entry", code=workshop.join_code))
+
+
+def workshop_by_typed_code(code: str) -> Workshop | tuple[str, int] | Response:
+    """The workshop a code opens, or the page that says no: wrong code, or too many wrong.
+
+    Wrong codes are counted per address and overall; past the limit no code is looked at
+    (only a browser that joined the workshop before, or its facilitator, still gets in), so
+    trying codes one after another is slowed to a few a second at most.
+    """
+    throttle: JoinThrottle = current_app.extensions[THROTTLE]
+    if not throttle.allows(request.remote_addr):
+        known = _known_to_this_browser(code)
+        return known if known is not None else _too_many_attempts()
+    workshop = workshops.workshop_by_code(db.session, code)
+    if workshop is None:
+        throttle.failed(request.remote_addr)
+        return _no_such_workshop()
+    return workshop
+
+
+def _known_to_this_browser(code: str) -> Workshop | None:
+    # A participant cookie is a 256-bit secret: it proves the browser was let in before, so it
+    # tells a guesser nothing. Only a few cookies are looked at, however many are sent.
+    wanted = normalise_join_code(code)
+    tokens = [value for name, value in request.cookies.items()
+              if name.startswith(PARTICIPANT_COOKIE_PREFIX)][:10]
+    for token in tokens:
+        participant = participants.participant_by_token(db.session, token)
+        workshop = participant and db.session.get(Workshop, participant.workshop_id)
+        if workshop is not None and workshop.join_code == wanted:
+            return workshop
+    facilitator = current_facilitator()
+    if facilitator is not None:
+        workshop = workshops.workshop_by_code(db.session, code)
+        if workshop is not None and workshop.facilitator_id == facilitator.id:
+            return workshop
+    return None
 
 
 def _no_such_workshop():
     return render_template("home.html", error=str(NO_SUCH_WORKSHOP)), 404
 
 
+def _too_many_attempts() -> Response:
+    # The same page for every code, right or wrong: it must not tell which codes exist.
+    response = current_app.make_response((render_template(
+        "home.html", notice=message_for("too_many_attempts", {})), 429))
+    response.headers["Retry-After"] = str(RETRY_AFTER)
+    return response
+
+
 def entry(code: str):
     """The workshop page for a browser that has joined, else the join form."""
-    workshop = workshops.workshop_by_code(db.session, code)
-    if workshop is None:
-        return _no_such_workshop()
+    workshop = workshop_by_typed_code(code)
+    if not isinstance(workshop, Workshop):
+        return workshop
     if code != workshop.join_code:
         return redirect(url_for("workshop_entry", code=workshop.join_code))
     g.workshop_language = workshop.language
     participant, token = browser_participant(workshop)
     if participant is None:
+        if workshop.joins_locked:
+            return _joins_closed(workshop, status=200)
         return _join_form(workshop, {}, {})
     page_data = {
         "role": "participant",
@@ -97,9 +150,9 @@ def entry(code: str):
 
 def join_workshop(code: str):
     """Join as a new participant; the browser keeps the token in a cookie for 180 days."""
-    workshop = workshops.workshop_by_code(db.session, code)
-    if workshop is None:
-        return _no_such_workshop()
+    workshop = workshop_by_typed_code(code)
+    if not isinstance(workshop, Workshop):
+        return workshop
     if request.method == "GET":
         return redirect(url_for("workshop_entry", code=workshop.join_code))
     g.workshop_language = workshop.language
@@ -116,6 +169,8 @@ def join_workshop(code: str):
         )
     except DomainError as error:
         db.session.rollback()
+        if error.code == "joins_locked":
+            return _joins_closed(workshop)
         field = error.details.get("field", "organisation_type")
         message = (str(CHOOSE_ORGANISATION_TYPE) if field == "organisation_type"
                    else message_for(error.code, error.details))
@@ -136,3 +191,10 @@ def _join_form(workshop: Workshop, form: dict, errors: dict):
         nickname_max_length=NICKNAME_MAX_LENGTH,
         organisation_name_max_length=ORGANISATION_NAME_MAX_LENGTH,
     )
+
+
+def _joins_closed(workshop: Workshop, status: int = 403):
+    # Said plainly, instead of a form that could only be refused. Opening the link is no
+    # error (200); a join sent anyway is refused (403).
+    return render_template("join.html", workshop=workshop, closed=True, form={}, errors={}
+                           ), status
