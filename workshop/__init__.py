@@ -20,6 +20,9 @@ def create_app(config: object | None = None) -> Flask:
     """Build the app: config, then extensions, then pages, then sockets."""
     app = Flask(__name__, template_folder="../templates", static_folder="../static")
     app.config.from_object(config if config is not None else Config())
+    if "*" in app.config["SOCKETIO_CORS_ALLOWED_ORIGINS"]:
+        # Engine.IO would then take a socket from any page on the internet.
+        raise ValueError("TUPA_ALLOWED_ORIGINS must list origins; '*' is not allowed")
     if app.config["BEHIND_PROXY"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
 

@@ -215,6 +215,23 @@ class CommandAllowance:
         return self.tokens >= self.capacity
 
 
+@dataclass
+class FloodWatch:
+    """Counts a connection's refusals for rate in a window: past a limit it is a script."""
+
+    limit: int = 100
+    window_seconds: float = 10.0
+    refused: int = 0
+    since: float = 0.0
+
+    def refuse(self, now: float) -> bool:
+        """Note one refusal; True when the connection has been refused too often lately."""
+        if now - self.since > self.window_seconds:
+            self.since, self.refused = now, 0
+        self.refused += 1
+        return self.refused > self.limit
+
+
 class Audience(StrEnum):
     """Who a fact is for; the socket layer maps this to a room the server chooses."""
 

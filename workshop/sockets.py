@@ -6,6 +6,7 @@ Rooms are chosen here, never by the client: `workshop:<id>` for everyone in a wo
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 from dataclasses import dataclass, field
@@ -17,7 +18,7 @@ from flask_socketio import ConnectionRefusedError, SocketIO, disconnect, join_ro
 
 from . import commands, transactions
 from .commands import is_id
-from .domain import Audience, CommandAllowance, Fact
+from .domain import Audience, CommandAllowance, Fact, FloodWatch
 from .extensions import db, socketio
 from .languages import LANGUAGES, message_for
 from .models import Participant, Workshop
@@ -35,15 +36,12 @@ class Connection:
     actor: Actor
     locale: str
     allowance: CommandAllowance = field(default_factory=CommandAllowance)
-    refused_in_a_row: int = 0
+    flood: FloodWatch = field(default_factory=FloodWatch)
 
 
 # Per process: a socket lives on exactly one process, and its identity is re-derived from the
 # database on every reconnect, so this is never the only copy of anything.
 connections: dict[str, Connection] = {}
-
-# Commands refused for rate in a row before the connection is closed.
-FLOOD_DISCONNECT_AFTER = 200
 
 
 def workshop_room(workshop_id: int) -> str:
@@ -104,13 +102,12 @@ def on_command(name: str, *args: Any) -> dict:
     if connection is None:
         return _refusal("not_authenticated", "en")
     locale = connection.locale
-    if not connection.allowance.take(time.monotonic()):
-        connection.refused_in_a_row += 1
-        if connection.refused_in_a_row > FLOOD_DISCONNECT_AFTER:
-            # Past this it is a script, not a person: stop spending the event loop on it.
+    now = time.monotonic()
+    if not connection.allowance.take(now):
+        if connection.flood.refuse(now):
+            # A person never gets here: stop spending the event loop on a script.
             disconnect()
         return _refusal("rate_limited", locale)
-    connection.refused_in_a_row = 0
     if len(args) > 1:
         return _refusal("invalid_payload", locale)
     payload = args[0] if args else None
@@ -184,6 +181,12 @@ def _identify(auth: dict, workshop: Workshop | None) -> Actor | None:
 
 
 def _refusal(code: str, locale: str, details: dict | None = None) -> dict:
-    with force_locale(locale):
-        message = message_for(code, details or {})
+    message = _message(code, locale, tuple(sorted((details or {}).items())))
     return {"ok": False, "error": {"code": code, "message": message, **(details or {})}}
+
+
+@functools.lru_cache(maxsize=1024)
+def _message(code: str, locale: str, details: tuple) -> str:
+    # Cached: a flood of refusals must not cost a catalogue look-up each.
+    with force_locale(locale):
+        return message_for(code, dict(details))

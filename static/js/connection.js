@@ -21,6 +21,7 @@ export const FACTS = new Set([
   "results.revealed",
   "presence.changed",
   "votes.progressed",
+  "workshop.changed",
 ]);
 
 // Commands that create something: each carries a client key, so a re-send stores it once.

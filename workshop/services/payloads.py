@@ -44,4 +44,5 @@ def workshop_payload(workshop: Workshop) -> dict:
         "vote_budget": workshop.vote_budget,
         "votes_per_idea": workshop.votes_per_idea,
         "language": workshop.language,
+        "joins_locked": workshop.joins_locked,
     }

@@ -111,14 +111,9 @@ def lock_joins(session: Session, actor: Actor, locked: bool) -> tuple[dict, list
     workshop.joins_locked = locked
     session.flush()
     # Only facilitators' screens show the setting; participants' screens have nothing to redraw.
-    fact = Fact("workshop.changed", workshop.id, {"workshop": workshop_settings(workshop)},
+    fact = Fact("workshop.changed", workshop.id, {"workshop": workshop_payload(workshop)},
                 Audience.FACILITATORS)
     return {"joins_locked": locked}, [fact]
-
-
-def workshop_settings(workshop: Workshop) -> dict:
-    """A workshop's settings and phase, with whether new participants may join."""
-    return {**workshop_payload(workshop), "joins_locked": workshop.joins_locked}
 
 
 def sync(session: Session, actor: Actor, since: int | None = None) -> tuple[dict, list[Fact]]:
@@ -143,7 +138,7 @@ def snapshot(session: Session, actor: Actor) -> dict:
     ).all()
     snap = {
         "seq": current_sequence(session, workshop.id),
-        "workshop": workshop_settings(workshop),
+        "workshop": workshop_payload(workshop),
         "ideas": [
             idea_payload(idea, author) for idea, author in ideas
             if actor.is_facilitator or not idea.hidden
