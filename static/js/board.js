@@ -8,7 +8,7 @@ import {
   phaseName, placeChildren, prefersLessMotion, say, setAttr, setText, shortText, showNotice,
   trimChildren,
 } from "./page.js";
-import { Wall } from "./wall.js";
+import { Wall, drawResults } from "./wall.js";
 
 const ORGANISATION_TYPES = ["city", "company", "research", "citizen", "other"];
 
@@ -388,17 +388,6 @@ function drawPresence() {
   }
 }
 
-function drawResults() {
-  const ranked = wall.rankedResults();
-  ui.resultsSection.hidden = !ranked;
-  if (!ranked) return;
-  placeChildren(ui.resultsList, ranked.map((line) => element("li", { className: "result" }, [
-    element("span", { className: "result-rank", text: say("rank", { rank: line.rank }) }),
-    element("span", { className: "result-votes", text: say("votes_count", { count: line.votes }) }),
-    element("span", { className: "result-text", text: line.idea.text }),
-  ])));
-}
-
 function draw() {
   if (!wall.workshop) return;
   if (dragging) {
@@ -416,7 +405,7 @@ function draw() {
     }
     setText(ui.ideasCount, say("ideas_count", { count: wall.ideas.size }));
     drawPresence();
-    drawResults();
+    drawResults(wall, ui.resultsSection, ui.resultsList);
     drawColumns();
   });
 }

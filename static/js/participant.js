@@ -5,7 +5,7 @@ import {
   announce, clearNotice, element, keepingFocus, organisationTypeName, page, phaseName,
   placeChildren, say, setAttr, setText, shortText, showNotice,
 } from "./page.js";
-import { Wall, drawGroups } from "./wall.js";
+import { Wall, drawGroups, drawResults } from "./wall.js";
 
 const IDEA_MAX_LENGTH = 500;
 // Counter thresholds read out to screen readers; the visible counter changes on every key.
@@ -317,17 +317,6 @@ function drawIdea(idea, votes, waiting) {
   return view.node;
 }
 
-function drawResults() {
-  const ranked = wall.rankedResults();
-  ui.resultsSection.hidden = !ranked;
-  if (!ranked) return;
-  placeChildren(ui.resultsList, ranked.map((line) => element("li", { className: "result" }, [
-    element("span", { className: "result-rank", text: say("rank", { rank: line.rank }) }),
-    element("span", { className: "result-votes", text: say("votes_count", { count: line.votes }) }),
-    element("span", { className: "result-text", text: line.idea.text }),
-  ])));
-}
-
 function drawPendingIdeas(outbox) {
   const waiting = outbox.filter((item) => item.name === "idea.post");
   ui.pendingHeading.hidden = waiting.length === 0;
@@ -355,7 +344,7 @@ function draw() {
     ui.votePanel.hidden = phase !== "voting";
     setText(ui.votesLeft, say("votes_left", { count: votesLeft(votes) }));
 
-    drawResults();
+    drawResults(wall, ui.resultsSection, ui.resultsList);
 
     const groups = wall.groups();
     const total = wall.ideas.size;

@@ -3,9 +3,9 @@
 
 import { Connection } from "./connection.js";
 import {
-  element, organisationTypeName, page, phaseName, placeChildren, say, setText,
+  element, organisationTypeName, page, phaseName, say, setText,
 } from "./page.js";
-import { Wall, drawGroups } from "./wall.js";
+import { Wall, drawGroups, drawResults } from "./wall.js";
 
 // The presenter opens with the facilitator's session, so hidden ideas arrive and are dropped.
 const wall = new Wall({ showHidden: false });
@@ -47,22 +47,11 @@ function ideaNode(idea) {
   return view.node;
 }
 
-function drawResults() {
-  const ranked = wall.rankedResults();
-  ui.resultsSection.hidden = !ranked;
-  if (!ranked) return;
-  placeChildren(ui.resultsList, ranked.map((line) => element("li", { className: "result" }, [
-    element("span", { className: "result-rank", text: say("rank", { rank: line.rank }) }),
-    element("span", { className: "result-votes", text: say("votes_count", { count: line.votes }) }),
-    element("span", { className: "result-text", text: line.idea.text }),
-  ])));
-}
-
 function draw() {
   if (!wall.workshop) return;
   setText(ui.phaseName, phaseName(wall.phase));
   document.body.dataset.phase = wall.phase;
-  drawResults();
+  drawResults(wall, ui.resultsSection, ui.resultsList);
   setText(ui.ideasCount, say("ideas_count", { count: wall.ideas.size }));
   ui.ideasEmpty.hidden = wall.ideas.size > 0;
   drawGroups(ui.wall, wall.groups(), sections, ideaNode, {

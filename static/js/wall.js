@@ -2,7 +2,7 @@
 // the snapshot and the facts that follow it; and the grouped idea wall the phone and the
 // projector draw from it. Each page draws its own idea cards.
 
-import { arrangeChildren, element, setAttr, setText, trimChildren } from "./page.js";
+import { arrangeChildren, element, placeChildren, say, setAttr, setText, trimChildren } from "./page.js";
 
 /** Ideas, clusters, phase and results of one workshop, as one screen may see them. */
 export class Wall {
@@ -196,4 +196,16 @@ export function drawGroups(container, groups, sections, ideaNode, words) {
   for (const key of Array.from(sections.keys())) {
     if (!used.has(key)) sections.delete(key);
   }
+}
+
+/** Draw the ranked results into `list`, and show `section` only once they are revealed. */
+export function drawResults(wall, section, list) {
+  const ranked = wall.rankedResults();
+  section.hidden = !ranked;
+  if (!ranked) return;
+  placeChildren(list, ranked.map((line) => element("li", { className: "result" }, [
+    element("span", { className: "result-rank", text: say("rank", { rank: line.rank }) }),
+    element("span", { className: "result-votes", text: say("votes_count", { count: line.votes }) }),
+    element("span", { className: "result-text", text: line.idea.text }),
+  ])));
 }
