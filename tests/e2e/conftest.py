@@ -87,6 +87,17 @@ class RunningServer:
             yield session
             session.commit()
 
+    def kill(self) -> None:
+        """SIGKILL the server, as a power cut or the OOM killer would: no goodbye to anyone."""
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait(timeout=10)
+
+    def restart(self) -> None:
+        """Start run.py again on the same port and database, once the last one has ended."""
+        _stop(self.process)
+        self.process = _spawn(self.env, self.stderr_path.parent, "ab")
+        _wait_until_serving(self.process, self.url, self.stderr_path)
+
 
 def _wait_until_serving(process: subprocess.Popen, url: str, stderr_path: Path) -> None:
     deadline = time.monotonic() + START_TIMEOUT
@@ -125,12 +136,16 @@ def _stop(process: subprocess.Popen) -> None:
         process.wait(timeout=10)
 
 
-@pytest.fixture(scope="session", params=DATABASES)
-def server(request, tmp_path_factory) -> Iterator[RunningServer]:
-    """Tupa running for real (run.py, eventlet, migrations on start) on a fresh database."""
-    instance = tmp_path_factory.mktemp(f"tupa-{request.param}")
+@contextlib.contextmanager
+def start_server(kind: str, instance: Path) -> Iterator[RunningServer]:
+    """Run Tupa (run.py, eventlet, migrations on start) on a fresh database until the block ends.
+
+    `kind` is "sqlite" (a file in `instance`) or "postgresql" (a schema of its own in
+    TEST_DATABASE_URL). The shared `server` fixture uses this; a test that kills its server
+    starts its own here.
+    """
     drop_schema = None
-    if request.param == "sqlite":
+    if kind == "sqlite":
         url = f"sqlite:///{instance / 'tupa.db'}"
     else:
         url, drop_schema = fresh_postgresql_url(os.environ["TEST_DATABASE_URL"])
@@ -148,22 +163,65 @@ def server(request, tmp_path_factory) -> Iterator[RunningServer]:
         DATABASE_URL=url,
         PYTHONUNBUFFERED="1",
     )
-    stdout_path, stderr_path = instance / "server.out", instance / "server.err"
-    with stdout_path.open("wb") as out, stderr_path.open("wb") as err:
-        process = subprocess.Popen([sys.executable, "run.py"], cwd=REPOSITORY, env=env,
-                                   stdout=out, stderr=err, stdin=subprocess.DEVNULL,
-                                   preexec_fn=_die_with_the_tests)
+    process = _spawn(env, instance, "wb")
     engine = create_engine(database_url(url))
     tune_engine(engine)  # the same locking and busy timeout on SQLite as the server's
+    base = f"http://127.0.0.1:{port}"
+    running = RunningServer(kind, base, url, env, process, instance / "server.err", engine)
     try:
-        base = f"http://127.0.0.1:{port}"
-        _wait_until_serving(process, base, stderr_path)
-        yield RunningServer(request.param, base, url, env, process, stderr_path, engine)
+        _wait_until_serving(process, base, running.stderr_path)
+        yield running
     finally:
-        _stop(process)
+        _stop(running.process)
         engine.dispose()
         if drop_schema:
             drop_schema()
+
+
+def _spawn(env: dict[str, str], instance: Path, mode: str) -> subprocess.Popen:
+    stdout_path, stderr_path = instance / "server.out", instance / "server.err"
+    with stdout_path.open(mode) as out, stderr_path.open(mode) as err:
+        return subprocess.Popen([sys.executable, "run.py"], cwd=REPOSITORY, env=env,
+                                stdout=out, stderr=err, stdin=subprocess.DEVNULL,
+                                preexec_fn=_die_with_the_tests)
+
+
+
+@contextlib.contextmanager
+def another_server(kind: str, url: str, instance: Path,
+                   **settings: str) -> Iterator[RunningServer]:
+    """One more run.py on a free port, on a database the caller made (and drops); stopped after.
+
+    `settings` are extra environment variables, e.g. SOCKETIO_MESSAGE_QUEUE, TUPA_SERVER_ID,
+    or a SECRET_KEY shared with another process so that a sign-in holds on both.
+    """
+    instance.mkdir(parents=True, exist_ok=True)
+    port = _free_port()
+    env = {
+        key: value for key, value in os.environ.items()
+        if not key.startswith(("TUPA_", "SOCKETIO_")) and key not in {"DATABASE_URL", "SECRET_KEY"}
+    }
+    env.update(HOST="127.0.0.1", PORT=str(port), TUPA_INSTANCE_DIR=str(instance),
+               SECRET_KEY=secrets.token_urlsafe(32), DATABASE_URL=url, PYTHONUNBUFFERED="1",
+               TUPA_SERVER_ID=f"e2e-{uuid.uuid4().hex[:12]}")
+    env.update(settings)
+    process = _spawn(env, instance, "wb")
+    engine = create_engine(database_url(url))
+    tune_engine(engine)
+    running = RunningServer(kind, f"http://127.0.0.1:{port}", url, env, process,
+                            instance / "server.err", engine)
+    try:
+        _wait_until_serving(process, running.url, running.stderr_path)
+        yield running
+    finally:
+        _stop(running.process)
+        engine.dispose()
+
+@pytest.fixture(scope="session", params=DATABASES)
+def server(request, tmp_path_factory) -> Iterator[RunningServer]:
+    """Tupa running for real (run.py, eventlet, migrations on start) on a fresh database."""
+    with start_server(request.param, tmp_path_factory.mktemp(f"tupa-{request.param}")) as running:
+        yield running
 
 
 class Screen:
