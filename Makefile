@@ -11,7 +11,7 @@ SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 export TUPA_CHROMIUM := $(CHROMIUM)
 
-.PHONY: run test translations
+.PHONY: run test bench translations
 
 run: $(VENV)/.installed node_modules/.installed translations
 	$(VENV)/bin/python run.py
@@ -20,6 +20,11 @@ test: $(VENV)/.installed-test node_modules/.installed translations $(CHROMIUM)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/bandit -q -r workshop -lll
 	$(VENV)/bin/pytest tests/
+
+# Not part of `make test`: minutes of load against Tupa and a bare Flask-SocketIO server.
+# BENCH="--quick" for the short variant; docs/performance.md has the figures.
+bench: $(VENV)/.installed-test node_modules/.installed translations
+	$(VENV)/bin/python tests/benchmarks/run.py $(BENCH)
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)

@@ -1,0 +1,141 @@
+"""Two server processes, one PostgreSQL, Redis between them: one workshop, wherever a phone lands.
+
+Behind nginx without sticky sessions, two phones of one workshop may sit on different
+processes. What one sends must reach the other, the vote budget must hold when one person's
+taps land on both, and every board must count the same people online.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import uuid
+from collections.abc import Iterator
+
+import pytest
+import redis
+from conftest import fresh_postgresql_url
+
+from .conftest import Tupa, another_server, at_once
+from .test_concurrency import BUDGET, TAPS, assert_exactly_the_budget, stored_votes
+
+pytestmark = pytest.mark.e2e
+
+# A database number of its own, so flushing it before and after touches nothing else.
+REDIS_DATABASE = 7
+MESSAGE_QUEUE = f"redis://127.0.0.1:6379/{REDIS_DATABASE}"
+
+
+@pytest.fixture(scope="module")
+def processes(tmp_path_factory) -> Iterator[tuple[Tupa, Tupa]]:
+    """Processes A and B: one PostgreSQL schema, one Redis, one SECRET_KEY, two server ids."""
+    base_url = os.environ.get("TEST_DATABASE_URL")
+    if not base_url:
+        pytest.skip("several processes need a shared PostgreSQL: set TEST_DATABASE_URL "
+                    "(CI does); SQLite is one process's database")
+    queue = redis.Redis.from_url(MESSAGE_QUEUE, socket_timeout=5)
+    queue.flushdb()  # fails the test loudly when Redis is down: CI starts it
+    url, drop_schema = fresh_postgresql_url(base_url)
+    instance = tmp_path_factory.mktemp("tupa-processes")
+    shared = {"SOCKETIO_MESSAGE_QUEUE": MESSAGE_QUEUE, "SECRET_KEY": secrets.token_urlsafe(32)}
+    run = uuid.uuid4().hex[:8]
+    try:
+        # One after the other: A applies the migrations, B then finds the schema current.
+        with another_server("postgresql", url, instance / "a", TUPA_SERVER_ID=f"a-{run}",
+                            **shared) as a, \
+             another_server("postgresql", url, instance / "b", TUPA_SERVER_ID=f"b-{run}",
+                            **shared) as b:
+            yield Tupa(a), Tupa(b)
+    finally:
+        drop_schema()
+        queue.flushdb()
+        queue.close()
+
+
+@pytest.fixture
+def a_and_b(processes) -> Iterator[tuple[Tupa, Tupa]]:
+    """Both processes for one test; fails it if either logged a traceback meanwhile."""
+    for tupa in processes:
+        if tupa.server.process.poll() is not None:
+            pytest.fail(f"process {tupa.url} has exited; its stderr:\n"
+                        f"{tupa.server.stderr()[-6000:]}", pytrace=False)
+    since = [tupa.server.stderr_size() for tupa in processes]
+    yield processes
+    for tupa in processes:
+        tupa.close_all()
+        tupa.screens.clear()
+        tupa.browsers.clear()
+    for tupa, offset in zip(processes, since, strict=True):
+        written = tupa.server.stderr(offset)
+        if "Traceback" in written:
+            pytest.fail(f"process {tupa.url} logged an error:\n{written[-6000:]}", pytrace=False)
+
+
+def test_a_participant_on_one_process_sees_ideas_posted_on_the_other(a_and_b):
+    a, b = a_and_b
+    workshop = a.workshop()
+    board = a.board(workshop)
+    on_a = a.phone(workshop, a.join(workshop, "city"))
+    on_b = b.phone(workshop, b.join(workshop, "company"))
+    for screen in (board, on_a, on_b):
+        screen.sync()
+
+    from_b = on_b.ok("idea.post", {"key": "b1", "text": "Katuvalot syttymään askelista"})["idea"]
+    from_a = on_a.ok("idea.post", {"key": "a1", "text": "Bänkar vid varje hållplats"})["idea"]
+
+    expected = [from_b["id"], from_a["id"]]
+    for screen in (board, on_a, on_b):
+        told = screen.wait_for("idea.posted", 2)
+        assert [p["idea"]["id"] for p in told] == expected
+        # One sequence for the workshop, whichever process stamped the fact.
+        assert [p["seq"] for p in told] == [1, 2]
+    assert [p["idea"]["text"] for p in on_a.facts("idea.posted")] == [
+        "Katuvalot syttymään askelista", "Bänkar vid varje hållplats"]
+    assert [i["id"] for i in on_b.sync()["ideas"]] == expected
+
+
+def test_the_vote_budget_holds_when_taps_land_on_both_processes(a_and_b):
+    a, b = a_and_b
+    workshop = a.workshop(vote_budget=BUDGET)
+    board = b.board(workshop)
+    author = a.phone(workshop, a.join(workshop, "research"))
+    ideas = [author.ok("idea.post", {"key": f"k{n}", "text": f"Idea {n}"})["idea"]["id"]
+             for n in range(3)]
+    board.ok("phase.set", {"phase": "voting"})
+    token = a.join(workshop)
+    tabs = [a.phone(workshop, token), b.phone(workshop, token),
+            a.phone(workshop, token), b.phone(workshop, token)]
+    me = tabs[0].sync()["me"]
+    assert me["votes_left"] == BUDGET
+
+    answers = at_once([(tabs[n % 4], "vote.cast", {"key": f"tap-{n}", "idea_id": ideas[n % 3]})
+                       for n in range(TAPS)])
+
+    assert_exactly_the_budget(answers)
+    assert stored_votes(a.server, me["participant_id"]) == BUDGET
+    for tab in tabs:
+        assert tab.sync()["me"]["votes_left"] == 0
+    board.wait_for("votes.progressed", where=lambda p: p["votes_cast"] == BUDGET)
+
+
+def test_every_board_counts_the_same_phones_online_across_processes(a_and_b):
+    a, b = a_and_b
+    workshop = a.workshop()
+    boards = [a.board(workshop), b.board(workshop)]
+    phones_on_a = [a.phone(workshop, a.join(workshop, "city")) for _ in range(3)]
+    phones_on_b = [b.phone(workshop, b.join(workshop, kind)) for kind in ("company", "citizen")]
+    everyone = len(phones_on_a) + len(phones_on_b)
+
+    for board in boards:
+        board.wait_for("presence.changed", where=lambda p: p["online"] == everyone)
+    expected = {"online": everyone, "joined": everyone,
+                "by_organisation_type": {"city": 3, "company": 1, "research": 0,
+                                         "citizen": 1, "other": 0}}
+    assert [board.sync()["presence"] for board in boards] == [expected, expected]
+
+    phones_on_b[0].close()
+    for board in boards:
+        board.wait_for("presence.changed", where=lambda p: p["online"] == everyone - 1)
+        presence = board.sync()["presence"]
+        assert (presence["online"], presence["by_organisation_type"]["company"]) == (
+            everyone - 1, 0)
