@@ -57,3 +57,10 @@ def test_event_names_in_the_prose_exist():
 def test_the_command_registry_matches_the_domain_list():
     assert set(REGISTRY) == COMMANDS
     assert not COMMANDS & FACTS
+
+
+def test_the_browser_client_listens_for_every_fact_and_no_other():
+    source = (Path(__file__).parent.parent / "static" / "js" / "connection.js").read_text()
+    listed = re.search(r"export const FACTS = new Set\(\[(.*?)\]\);", source, re.S)
+    assert listed, "connection.js no longer declares FACTS"
+    assert set(re.findall(r'"([a-z_.]+)"', listed.group(1))) == set(FACTS)
