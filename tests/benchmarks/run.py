@@ -194,8 +194,9 @@ class Profiler:
     """py-spy sampling the server between start() and stop(), into a flame graph (.svg),
     collapsed stacks (.txt) or a speedscope profile (.json), by the output's suffix.
 
-    It samples with --idle and --nonblocking: the hub waiting in epoll shows as idle time, and
-    the server is not paused at each sample (pausing it would slow what is measured).
+    With --idle the hub waiting in epoll shows as idle time. py-spy pauses the server for each
+    sample (without that, most samples of a busy eventlet process are lost), which slows it:
+    take the figures from a run without --profile.
     """
 
     def __init__(self, pid: int, output: Path | None):
@@ -209,7 +210,7 @@ class Profiler:
         py_spy = Path(sys.executable).with_name("py-spy")
         self.spy = subprocess.Popen(
             [str(py_spy) if py_spy.exists() else "py-spy", "record", "--pid", str(self.pid),
-             "--idle", "--nonblocking", "--rate", "250", "--output", str(self.output),
+             "--idle", "--rate", "250", "--output", str(self.output),
              "--format", fmt],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, preexec_fn=_die_with_the_runner)
 
