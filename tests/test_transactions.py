@@ -80,3 +80,21 @@ def test_a_failed_commit_stores_nothing_and_answers_busy(
     assert again.result["idea"]["text"] == "Lost?"
     assert _count(app, Idea, participant_id=participant.id) == 1
     assert [f.name for f in batcher.told] == ["idea.posted"]
+
+
+def test_a_command_answered_busy_while_queued_is_never_stored_later(
+        app, make_workshop, make_participant, monkeypatch):
+    workshop = make_workshop(phase="posting")
+    participant, _ = make_participant(workshop)
+    phone = Actor(workshop.id, participant_id=participant.id)
+    writers = []
+    batcher = transactions.Batcher(app, writers.append, lambda facts: None)
+    monkeypatch.setattr(transactions, "ANSWER_TIMEOUT", 0.2)
+
+    late = batcher.run("idea.post", phone, {"key": "late", "text": "Too late"})
+    threading.Thread(target=writers[0], daemon=True).start()  # the writer wakes up only now
+    after = batcher.run("idea.post", phone, {"key": "next", "text": "On time"})
+
+    assert late.failure == "server_busy"
+    assert after.result["idea"]["text"] == "On time"
+    assert _count(app, Idea, participant_id=participant.id) == 1

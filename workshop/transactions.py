@@ -18,6 +18,7 @@ from typing import Any
 
 from flask import Flask
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from . import commands
 from .domain import DomainError, Fact
@@ -75,11 +76,16 @@ class Batcher:
         """
         self._ensure_writer()
         done = threading.Event()
-        slot: list[Outcome] = []
+        slot: list = []
         self._waiting.put((name, actor, payload, slot, done))
         if not done.wait(ANSWER_TIMEOUT):
-            return Outcome(failure="server_busy")
-        return slot[0]
+            with self._lock:
+                if not slot:
+                    # Still queued: withdraw it, so "busy" really means nothing was stored.
+                    slot.append(None)
+                    return Outcome(failure="server_busy")
+            done.wait()  # the writer has taken it into a batch: its answer is coming
+        return slot[-1]
 
     def _ensure_writer(self) -> None:
         with self._lock:
@@ -101,7 +107,7 @@ class Batcher:
                 except Exception:  # the writer must outlive any one batch
                     log.exception("a batch of %d commands failed", len(batch))
                     for *_, slot, done in batch:
-                        if not done.is_set():
+                        if slot and slot[-1] == "taken" and not done.is_set():
                             slot.append(Outcome(failure="server_error"))
                             done.set()
                 finally:
@@ -109,6 +115,11 @@ class Batcher:
                     db.session.remove()
 
     def _write(self, batch: list) -> None:
+        with self._lock:
+            # Take only commands whose sender still waits; slot holds [None] once withdrawn.
+            batch = [item for item in batch if not item[3]]
+            for *_, slot, _done in batch:
+                slot.append("taken")
         session = db.session
         outcomes = []
         for name, actor, payload, _slot, _done in batch:
@@ -136,6 +147,10 @@ def _run_in(session, name: str, actor: Actor, payload: Any) -> Outcome:
         result, facts = commands.run(name, session, actor, payload)
     except DomainError as refusal:
         return Outcome(refusal=refusal)
+    except PoolTimeout:
+        # Every pooled connection is busy: the client retries, no traceback needed.
+        log.warning("no database connection free for %s", name)
+        return Outcome(failure="server_busy")
     except OperationalError:
         log.exception("database unavailable during %s", name)
         return Outcome(failure="server_busy")
