@@ -191,5 +191,7 @@ def command(client, name: str, payload=None):
 
 def facts(client, name: str | None = None) -> list[tuple[str, dict]]:
     """The facts a test client received since last asked, optionally only one name."""
-    received = [(r["name"], r["args"][0]) for r in client.get_received()]
+    received = [(fact["name"], fact["payload"])
+                for frame in client.get_received() if frame["name"] == "facts"
+                for fact in frame["args"][0]]
     return [r for r in received if name is None or r[0] == name]

@@ -54,6 +54,8 @@ class Config:
     # Comma-separated origins allowed to open a socket; empty means the page's own origin.
     SOCKETIO_CORS_ALLOWED_ORIGINS = [
         o.strip() for o in os.environ.get("TUPA_ALLOWED_ORIGINS", "").split(",") if o.strip()
+    # A busy room hears its facts in frames at most this far apart (workshop/telling.py).
+    FACT_WINDOW = int(os.environ.get("TUPA_FACT_WINDOW_MS", "50")) / 1000
     ]
     # Open sockets a single eventlet server accepts; its default of 1,024 is one busy room.
     MAX_CONNECTIONS = int(os.environ.get("TUPA_MAX_CONNECTIONS", "10000"))
@@ -97,5 +99,6 @@ class TestConfig(Config):
 
     def __init__(self, url: str) -> None:
         self.SECRET_KEY = "test-" + secrets.token_hex(16)
+    FACT_WINDOW = 0  # every fact at once, so a test reads what it caused right after
         self.SQLALCHEMY_DATABASE_URI = database_url(url)
         self.BATCH_WRITES = self.SQLALCHEMY_DATABASE_URI.startswith("sqlite")

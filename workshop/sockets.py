@@ -25,6 +25,7 @@ from .models import Participant, Workshop
 from .services import presence
 from .services.access import Actor
 from .services.participants import participant_by_token
+from .telling import Teller
 
 log = logging.getLogger(__name__)
 
@@ -54,10 +55,19 @@ def facilitators_room(workshop_id: int) -> str:
 
 def broadcast(facts: list[Fact]) -> None:
     """The one place that tells clients what happened: each fact to its audience's room."""
+    by_room: dict[str, list[dict]] = {}
     for fact in facts:
         room = (facilitators_room(fact.workshop_id) if fact.audience is Audience.FACILITATORS
                 else workshop_room(fact.workshop_id))
-        socketio.emit(fact.name, {"seq": fact.sequence, **fact.payload}, to=room)
+        by_room.setdefault(room, []).append(
+            {"name": fact.name, "payload": {"seq": fact.sequence, **fact.payload}})
+    teller = current_app.extensions["tupa.teller"]
+    for room, told in by_room.items():
+        teller.tell(room, told)
+
+
+def _send_frame(room: str, facts: list[dict]) -> None:
+    socketio.emit("facts", facts, to=room)
 
 
 def on_connect(auth: Any = None) -> dict | None:
@@ -133,6 +143,8 @@ def on_unknown_event(name: str, *_args: Any) -> dict:
 
 def register(server: SocketIO, app: Flask) -> None:
     """Bind the handlers to the Socket.IO server; on SQLite, commands share transactions."""
+    app.extensions["tupa.teller"] = Teller(
+        _send_frame, app.config["FACT_WINDOW"], server.start_background_task, server.sleep)
     if app.config["BATCH_WRITES"]:
         app.extensions["tupa.batcher"] = transactions.Batcher(
             app, server.start_background_task, broadcast)

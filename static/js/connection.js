@@ -157,7 +157,13 @@ export class Connection {
     this.socket.on("connect", () => this.onConnect());
     this.socket.on("disconnect", (reason) => this.onDisconnect(reason));
     this.socket.on("connect_error", (error) => this.onConnectError(error));
-    this.socket.onAny((name, payload) => this.receive(name, payload));
+    // Facts come in frames of one or more, each {name, payload}, in sequence order.
+    this.socket.on("facts", (frame) => {
+      if (!Array.isArray(frame)) return;
+      for (const fact of frame) {
+        if (fact && typeof fact === "object") this.receive(fact.name, fact.payload);
+      }
+    });
 
     window.addEventListener("storage", (event) => {
       if (event.key !== this.outbox.name) return;

@@ -187,7 +187,9 @@ class Phone:
             if message.type is not aiohttp.WSMsgType.TEXT:
                 break
             data = message.data
-            if data.startswith('42["idea.posted"'):
+            if data.startswith('42["facts"'):
+                self._facts(data)
+            elif data.startswith('42["idea.posted"'):
                 self._idea_posted(data)
             elif data.startswith("43"):
                 self._acknowledged(data)
@@ -203,16 +205,27 @@ class Phone:
         if waiter is not None and not waiter.done():
             waiter.set_result(reply)
 
+    def _facts(self, data: str) -> None:
+        # Tupa's frames: one or more facts, [name, payload] pairs in sequence order.
+        now = time.monotonic()
+        for fact in json.loads(data[2:])[1]:
+            if fact["name"] == "idea.posted":
+                payload = fact["payload"]
+                self._delivered(now, payload["seq"], payload["idea"]["text"])
+
     def _idea_posted(self, data: str) -> None:
-        # Hundreds of thousands of these arrive: find the two numbers instead of parsing JSON.
+        # The bare server's frames, hundreds of thousands of them: find the two numbers
+        # instead of parsing JSON.
         now = time.monotonic()
         at = data.index('"seq":') + 6
-        seq = int(data[at:data.index(",", at)])
+        self._delivered(now, int(data[at:data.index(",", at)]), data)
+
+    def _delivered(self, now: float, seq: int, text: str) -> None:
         if seq <= self.last_seq:
             self.tally.out_of_order += 1
         self.last_seq = max(seq, self.last_seq)
-        marker = data.find("#k=")
-        key = data[marker + 3:data.index("#", marker + 3)] if marker >= 0 else ""
+        marker = text.find("#k=")
+        key = text[marker + 3:text.index("#", marker + 3)] if marker >= 0 else ""
         if int(key.partition(".")[0] or -1) == self.index:
             return  # the author's own echo is not fan-out
         sent = self.tally.sent_at.get(key)

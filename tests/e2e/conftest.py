@@ -232,14 +232,14 @@ class Screen:
         self.received: list[tuple[str, dict]] = []
         self._arrival = threading.Condition()
         self.client = socketio.Client(reconnection=False, http_session=_local_http())
-        self.client.on("*", self._record)
+        self.client.on("facts", self._record)
         headers = {"Cookie": cookie} if cookie else {}
         self.client.connect(url, auth=auth, headers=headers, transports=["websocket"],
                             wait_timeout=WAIT)
 
-    def _record(self, name: str, payload: dict | None = None) -> None:
+    def _record(self, frame: list[dict]) -> None:
         with self._arrival:
-            self.received.append((name, payload))
+            self.received.extend((fact["name"], fact["payload"]) for fact in frame)
             self._arrival.notify_all()
 
     def call(self, name: str, payload: dict | None = None) -> dict:

@@ -146,7 +146,9 @@ def test_twenty_phones_connecting_at_once_are_all_counted_online(tupa):
     with ThreadPoolExecutor(max_workers=TAPS) as pool:
         list(pool.map(connect, tokens))
 
-    told = board.wait_for("presence.changed", TAPS)
-    # Each arrival was counted after the ones before it: the board saw 1, 2, ... 20.
-    assert sorted(p["online"] for p in told) == list(range(1, TAPS + 1))
+    # Each arrival was counted after the ones before it, so one count says all 20 (a busy
+    # board hears only the newest count of each frame, so it need not see 1, 2, ... 19).
+    told = board.wait_for("presence.changed", where=lambda p: p["online"] == TAPS)
+    assert all(1 <= p["online"] <= TAPS for p in board.facts("presence.changed"))
+    assert len(told) == 1
     assert board.sync()["presence"]["online"] == TAPS

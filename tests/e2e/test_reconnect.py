@@ -34,6 +34,7 @@ def test_a_participant_who_reconnects_gets_everything_they_missed(tupa):
     board.ok("cluster.move_idea", {"idea_id": seen["id"], "cluster_id": cluster["id"],
                                    "position": 0})
     board.ok("phase.set", {"phase": "voting"})
+    board.wait_for("phase.changed")  # a busy room hears it up to a moment after the answer
     last_seq = max(p["seq"] for name, p in board.received if p and p.get("seq") is not None)
 
     back = tupa.phone(workshop, token)

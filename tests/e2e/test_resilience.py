@@ -137,7 +137,7 @@ class Phone:
         self.client.on("connect", self._on_connect)
         self.client.on("disconnect", self._on_disconnect)
         self.client.on("connect_error", self._on_connect_error)
-        self.client.on("*", self._on_fact)
+        self.client.on("facts", self._on_facts)
         self.worker = threading.Thread(target=self._work, name=f"phone-{participant_id}",
                                        daemon=True)
 
@@ -214,11 +214,11 @@ class Phone:
                 self.redial = True
             self.state.notify_all()
 
-    def _on_fact(self, name: str, payload: dict | None = None) -> None:
-        if name not in FACTS or not isinstance(payload, dict):
-            return
+    def _on_facts(self, frame: list[dict]) -> None:
         with self.state:
-            self._receive(name, payload)
+            for fact in frame:
+                if fact["name"] in FACTS:
+                    self._receive(fact["name"], fact["payload"])
 
     def _receive(self, name: str, payload: dict) -> None:
         if not self.synced:

@@ -1,0 +1,111 @@
+"""The Teller: a quiet room hears at once, a busy one in frames a window apart, in order."""
+
+from __future__ import annotations
+
+from workshop.telling import Teller
+
+
+class Room:
+    """A clock the test moves by hand, and the frames the teller sent, when."""
+
+    def __init__(self, window: float = 0.05):
+        self.now = 100.0
+        self.frames: list[tuple[float, str, list[dict]]] = []
+        self.later: list[tuple] = []
+        self.broken = False
+        self.teller = Teller(self.send, window, self.start, self.sleep, clock=lambda: self.now)
+
+    def send(self, room: str, facts: list[dict]) -> None:
+        if self.broken:
+            raise ConnectionError("message queue down")
+        self.frames.append((self.now, room, facts))
+
+    def start(self, task, *args) -> None:
+        self.later.append((task, args))
+
+    def sleep(self, seconds: float) -> None:
+        self.now += seconds
+
+    def run_waiting(self) -> None:
+        waiting, self.later = self.later, []
+        for task, args in waiting:
+            task(*args)
+
+
+def fact(name: str, seq: int | None, **payload) -> dict:
+    return {"name": name, "payload": {"seq": seq, **payload}}
+
+
+def test_a_quiet_room_hears_at_once():
+    room = Room()
+    room.teller.tell("workshop:1", [fact("idea.posted", 1)])
+    assert room.frames == [(100.0, "workshop:1", [fact("idea.posted", 1)])]
+    assert room.later == []
+
+
+def test_a_busy_room_hears_the_rest_together_one_window_later():
+    room = Room()
+    room.teller.tell("workshop:1", [fact("idea.posted", 1)])
+    room.now += 0.01
+    room.teller.tell("workshop:1", [fact("idea.posted", 2)])
+    room.teller.tell("workshop:1", [fact("idea.posted", 3)])
+    assert len(room.frames) == 1 and len(room.later) == 1
+    room.run_waiting()
+    assert room.frames[1] == (100.05, "workshop:1", [fact("idea.posted", 2),
+                                                      fact("idea.posted", 3)])
+
+
+def test_rooms_do_not_wait_for_each_other():
+    room = Room()
+    room.teller.tell("workshop:1", [fact("idea.posted", 1)])
+    room.teller.tell("workshop:2", [fact("idea.posted", 1)])
+    assert [r for _, r, _ in room.frames] == ["workshop:1", "workshop:2"]
+
+
+def test_facts_committed_in_one_order_and_told_in_the_other_go_out_in_sequence():
+    room = Room()
+    room.teller.tell("workshop:1", [fact("idea.posted", 1)])
+    room.teller.tell("workshop:1", [fact("idea.posted", 3)])
+    room.teller.tell("workshop:1", [fact("idea.posted", 2)])
+    room.run_waiting()
+    assert [f["payload"]["seq"] for f in room.frames[1][2]] == [2, 3]
+
+
+def test_only_the_newest_summary_waiting_is_sent():
+    room = Room()
+    room.teller.tell("workshop:1:facilitators", [fact("votes.progressed", None, votes_cast=1)])
+    for cast in (2, 3, 4):
+        room.teller.tell("workshop:1:facilitators",
+                         [fact("votes.progressed", None, votes_cast=cast),
+                          fact("presence.changed", None, online=cast)])
+    room.run_waiting()
+    assert room.frames[1][2] == [fact("votes.progressed", None, votes_cast=4),
+                                 fact("presence.changed", None, online=4)]
+
+
+def test_after_a_quiet_window_the_next_fact_goes_at_once_again():
+    room = Room()
+    room.teller.tell("workshop:1", [fact("idea.posted", 1)])
+    room.now += 0.05
+    room.teller.tell("workshop:1", [fact("idea.posted", 2)])
+    assert len(room.frames) == 2 and room.later == []
+
+
+def test_without_a_window_every_fact_goes_at_once():
+    room = Room(window=0)
+    for seq in (1, 2, 3):
+        room.teller.tell("workshop:1", [fact("idea.posted", seq)])
+    assert len(room.frames) == 3 and room.later == []
+
+
+def test_a_frame_that_cannot_be_sent_is_logged_and_the_room_goes_on(caplog):
+    room = Room()
+    room.teller.tell("workshop:1", [fact("idea.posted", 1)])
+    room.teller.tell("workshop:1", [fact("idea.posted", 2)])
+    room.broken = True
+    room.run_waiting()
+    assert "could not tell workshop:1" in caplog.text
+    room.broken = False
+    room.now += 1
+    room.teller.tell("workshop:1", [fact("idea.posted", 3)])
+    assert room.frames[-1][2] == [fact("idea.posted", 3)]
