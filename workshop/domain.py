@@ -254,6 +254,18 @@ FACTS = frozenset({
     "workshop.changed",
 })
 
+# Running counts for the facilitators. Only the newest matters, so a change says only that a
+# count is due (a fact with no payload) and the count is made afresh, once for many changes.
+COUNTS = frozenset({"presence.changed", "votes.progressed"})
+
+
+def count_due(name: str, workshop_id: int) -> Fact:
+    """The fact that one of the facilitators' counts changed and must be counted again."""
+    if name not in COUNTS:
+        raise ValueError(f"{name!r} is not a count")
+    return Fact(name, workshop_id, audience=Audience.FACILITATORS)
+
+
 # The one closed registry of commands clients may send. Names are imperative.
 COMMANDS = frozenset({
     "workshop.sync",

@@ -22,9 +22,10 @@ from .domain import Audience, CommandAllowance, Fact, FloodWatch
 from .extensions import db, socketio
 from .languages import LANGUAGES, message_for
 from .models import Participant, Workshop
-from .services import presence
+from .services import presence, votes
 from .services.access import Actor
 from .services.participants import participant_by_token
+from .summaries import Summaries
 from .telling import Teller
 
 log = logging.getLogger(__name__)
@@ -54,7 +55,21 @@ def facilitators_room(workshop_id: int) -> str:
 
 
 def broadcast(facts: list[Fact]) -> None:
-    """The one place that tells clients what happened: each fact to its audience's room."""
+    """The one place that tells clients what happened: each fact to its audience's room.
+
+    The facilitators' counts are not told as they come but recounted (workshop/summaries.py).
+    """
+    summaries = current_app.extensions["tupa.summaries"]
+    news = []
+    for fact in facts:
+        if summaries.handles(fact.name):
+            summaries.due(fact.name, fact.workshop_id)
+        else:
+            news.append(fact)
+    _tell(news)
+
+
+def _tell(facts: list[Fact]) -> None:
     by_room: dict[str, list[dict]] = {}
     for fact in facts:
         room = (facilitators_room(fact.workshop_id) if fact.audience is Audience.FACILITATORS
@@ -143,8 +158,12 @@ def on_unknown_event(name: str, *_args: Any) -> dict:
 
 def register(server: SocketIO, app: Flask) -> None:
     """Bind the handlers to the Socket.IO server; on SQLite, commands share transactions."""
+    window = app.config["FACT_WINDOW"]
     app.extensions["tupa.teller"] = Teller(
-        _send_frame, app.config["FACT_WINDOW"], server.start_background_task, server.sleep)
+        _send_frame, window, server.start_background_task, server.sleep)
+    app.extensions["tupa.summaries"] = Summaries(
+        app, {"presence.changed": presence.presence_payload, "votes.progressed": votes.progress},
+        _tell, window, server.start_background_task, server.sleep)
     if app.config["BATCH_WRITES"]:
         app.extensions["tupa.batcher"] = transactions.Batcher(
             app, server.start_background_task, broadcast)

@@ -45,11 +45,11 @@ class Teller:
         with self._lock:
             waiting = self._waiting.get(room)
             if waiting is not None:
-                _add(waiting, facts)
+                waiting.extend(facts)
                 return
             wait = self._last_sent.get(room, float("-inf")) + self._window - self._clock()
             if wait > 0:
-                self._waiting[room] = _add([], facts)
+                self._waiting[room] = list(facts)
                 self._start(self._send_later, room, wait)
                 return
             self._send_now(room, facts)
@@ -68,14 +68,3 @@ class Teller:
         self._last_sent[room] = self._clock()
         # On PostgreSQL two commands may commit in one order and get here in the other.
         self._send(room, sorted(facts, key=lambda fact: fact["payload"].get("seq") or 0))
-
-
-def _add(frame: Frame, facts: Frame) -> Frame:
-    # A summary without a sequence number (who is online, how many voted) is worth only its
-    # newest value: an older one still waiting is dropped rather than sent.
-    for fact in facts:
-        if fact["payload"].get("seq") is None:
-            frame[:] = [f for f in frame
-                        if f["name"] != fact["name"] or f["payload"].get("seq") is not None]
-        frame.append(fact)
-    return frame
