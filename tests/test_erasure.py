@@ -89,11 +89,13 @@ def test_erasing_a_participant_removes_their_ideas_votes_and_presence(session, b
     # The other person's vote on the erased idea went with it; the one on their own stays.
     assert [v.idea_id for v in session.execute(
         select(Vote).where(Vote.participant_id == stays.id)).scalars()] == [posted[1]]
-    assert [f.name for f in facts] == ["idea.deleted", "clusters.changed"]
+    assert [f.name for f in facts] == ["idea.deleted", "clusters.changed", "presence.changed"]
+    # The boards count one person fewer, online and joined.
+    assert facts[-1].payload["joined"] == 1 and facts[-1].payload["online"] == 0
     # Only the facts of the erasure itself stay in the catch-up log: no copy of their text.
     logged = session.execute(select(FactLog.name).where(FactLog.workshop_id == workshop.id))
     assert list(logged.scalars()) == ["idea.deleted", "clusters.changed"]
-    assert all(f.sequence for f in facts)
+    assert all(f.sequence for f in facts[:-1])  # the count is the facilitators' alone
 
 
 def test_purge_erases_only_workshops_past_retention(session, busy_workshop):

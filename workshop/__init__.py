@@ -36,6 +36,7 @@ def create_app(config: object | None = None) -> Flask:
         app,
         async_mode=app.config["SOCKETIO_ASYNC_MODE"],
         message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"],
+        channel=app.config["SOCKETIO_CHANNEL"],
         # None keeps Engine.IO's same-origin check: a page elsewhere cannot open a socket.
         cors_allowed_origins=app.config["SOCKETIO_CORS_ALLOWED_ORIGINS"] or None,
         max_http_buffer_size=64 * 1024,

@@ -31,6 +31,20 @@ def database_url(url: str) -> str:
     return url
 
 
+def engine_options(url: str) -> dict:
+    """Connection pool settings: on PostgreSQL, room for the commands one process runs at once."""
+    if not url.startswith("postgresql"):
+        return {}
+    # Under eventlet every command, connect and sync is a greenlet that holds a connection
+    # while it runs; SQLAlchemy's 5 + 10 ran out under a few hundred phones, and a command
+    # that waits 30 s for one is answered server_busy. PostgreSQL allows 100 connections by
+    # default, shared with every other process: keep the sum of all servers' pools below.
+    return {
+        "pool_size": int(os.environ.get("TUPA_DB_POOL_SIZE", "20")),
+        "max_overflow": int(os.environ.get("TUPA_DB_MAX_OVERFLOW", "10")),
+    }
+
+
 def _flag(name: str, default: bool) -> bool:
     value = os.environ.get(name)
     if value is None:
@@ -46,16 +60,20 @@ class Config:
     SQLALCHEMY_DATABASE_URI = database_url(
         os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'tupa.db'}")
     )
+    SQLALCHEMY_ENGINE_OPTIONS = engine_options(SQLALCHEMY_DATABASE_URI)
     # eventlet by default; "gevent" or "threading" is a one-line change here or in the env.
     SOCKETIO_ASYNC_MODE = os.environ.get("SOCKETIO_ASYNC_MODE", "eventlet")
     SOCKETIO_MESSAGE_QUEUE = os.environ.get("SOCKETIO_MESSAGE_QUEUE") or None
+    # Redis pub/sub ignores the database number in the queue's URL: installations (or test
+    # runs) sharing one Redis stay apart only through channels of their own.
+    SOCKETIO_CHANNEL = os.environ.get("TUPA_SOCKETIO_CHANNEL", "").strip() or "tupa"
     # One transaction for many waiting commands: on by default where it pays, on SQLite.
     BATCH_WRITES = _flag("TUPA_BATCH_WRITES", SQLALCHEMY_DATABASE_URI.startswith("sqlite"))
+    # A busy room hears its facts in frames at most this far apart (workshop/telling.py).
+    FACT_WINDOW = int(os.environ.get("TUPA_FACT_WINDOW_MS", "50")) / 1000
     # Comma-separated origins allowed to open a socket; empty means the page's own origin.
     SOCKETIO_CORS_ALLOWED_ORIGINS = [
         o.strip() for o in os.environ.get("TUPA_ALLOWED_ORIGINS", "").split(",") if o.strip()
-    # A busy room hears its facts in frames at most this far apart (workshop/telling.py).
-    FACT_WINDOW = int(os.environ.get("TUPA_FACT_WINDOW_MS", "50")) / 1000
     ]
     # Open sockets a single eventlet server accepts; its default of 1,024 is one busy room.
     MAX_CONNECTIONS = int(os.environ.get("TUPA_MAX_CONNECTIONS", "10000"))
@@ -96,9 +114,11 @@ class TestConfig(Config):
     SOCKETIO_MESSAGE_QUEUE = None
     SHOW_SETUP_LINK = False
     SERVER_NAME_FOR_PRESENCE = "test"
+    FACT_WINDOW = 0  # every fact at once, so a test reads what it caused right after
 
     def __init__(self, url: str) -> None:
         self.SECRET_KEY = "test-" + secrets.token_hex(16)
-    FACT_WINDOW = 0  # every fact at once, so a test reads what it caused right after
         self.SQLALCHEMY_DATABASE_URI = database_url(url)
+        # SQLAlchemy's own pool: test runs share one PostgreSQL with each other's servers.
+        self.SQLALCHEMY_ENGINE_OPTIONS = {}
         self.BATCH_WRITES = self.SQLALCHEMY_DATABASE_URI.startswith("sqlite")

@@ -20,17 +20,31 @@ const ui = {
   ideasCount: $("ideas-count"),
   ideasEmpty: $("ideas-empty"),
   wall: $("idea-wall"),
+  joinOpen: $("join-open"),
+  joinsClosed: $("joins-closed"),
 };
 
 new Connection(page, {
   snapshot(snapshot) {
     wall.load(snapshot);
+    if (snapshot.workshop) drawJoins(snapshot.workshop.joins_locked);
     draw();
   },
   fact(name, payload) {
+    if (name === "workshop.changed") {
+      if (payload.workshop) drawJoins(payload.workshop.joins_locked);
+      return;
+    }
     if (wall.apply(name, payload)) draw();
   },
 });
+
+// Closed to new joins: the code and QR would only lead to a refusal, so a sentence says so.
+function drawJoins(locked) {
+  if (typeof locked !== "boolean") return;
+  ui.joinOpen.hidden = locked;
+  setText(ui.joinsClosed, locked ? say("joins_closed") : "");
+}
 
 function ideaNode(idea) {
   if (!views.has(idea.id)) {

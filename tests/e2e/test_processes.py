@@ -7,8 +7,10 @@ taps land on both, and every board must count the same people online.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
+import time
 import uuid
 from collections.abc import Iterator
 
@@ -16,14 +18,29 @@ import pytest
 import redis
 from conftest import fresh_postgresql_url
 
-from .conftest import Tupa, another_server, at_once
+from .conftest import WAIT, Tupa, another_server, at_once, csrf_token
 from .test_concurrency import BUDGET, TAPS, assert_exactly_the_budget, stored_votes
 
 pytestmark = pytest.mark.e2e
 
-# A database number of its own, so flushing it before and after touches nothing else.
-REDIS_DATABASE = 7
-MESSAGE_QUEUE = f"redis://127.0.0.1:6379/{REDIS_DATABASE}"
+MESSAGE_QUEUE = "redis://127.0.0.1:6379/7"
+# Pub/sub ignores the database number above: only a channel of its own keeps this run's
+# processes from hearing another run's (two developers, CI twice) on the same Redis.
+RUN = uuid.uuid4().hex[:12]
+CHANNEL = f"tupa-test-{RUN}"
+
+
+def redis_or_skip() -> None:
+    """Redis must answer where CI runs (it starts Redis with PostgreSQL); elsewhere, skip."""
+    queue = redis.Redis.from_url(MESSAGE_QUEUE, socket_timeout=5)
+    try:
+        queue.ping()
+    except redis.ConnectionError:
+        if os.environ.get("TEST_DATABASE_URL"):
+            raise
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    finally:
+        queue.close()
 
 
 @pytest.fixture(scope="module")
@@ -33,23 +50,20 @@ def processes(tmp_path_factory) -> Iterator[tuple[Tupa, Tupa]]:
     if not base_url:
         pytest.skip("several processes need a shared PostgreSQL: set TEST_DATABASE_URL "
                     "(CI does); SQLite is one process's database")
-    queue = redis.Redis.from_url(MESSAGE_QUEUE, socket_timeout=5)
-    queue.flushdb()  # fails the test loudly when Redis is down: CI starts it
+    redis_or_skip()
     url, drop_schema = fresh_postgresql_url(base_url)
     instance = tmp_path_factory.mktemp("tupa-processes")
-    shared = {"SOCKETIO_MESSAGE_QUEUE": MESSAGE_QUEUE, "SECRET_KEY": secrets.token_urlsafe(32)}
-    run = uuid.uuid4().hex[:8]
+    shared = {"SOCKETIO_MESSAGE_QUEUE": MESSAGE_QUEUE, "TUPA_SOCKETIO_CHANNEL": CHANNEL,
+              "SECRET_KEY": secrets.token_urlsafe(32)}
     try:
         # One after the other: A applies the migrations, B then finds the schema current.
-        with another_server("postgresql", url, instance / "a", TUPA_SERVER_ID=f"a-{run}",
+        with another_server("postgresql", url, instance / "a", TUPA_SERVER_ID=f"a-{RUN}",
                             **shared) as a, \
-             another_server("postgresql", url, instance / "b", TUPA_SERVER_ID=f"b-{run}",
+             another_server("postgresql", url, instance / "b", TUPA_SERVER_ID=f"b-{RUN}",
                             **shared) as b:
             yield Tupa(a), Tupa(b)
     finally:
         drop_schema()
-        queue.flushdb()
-        queue.close()
 
 
 @pytest.fixture
@@ -139,3 +153,61 @@ def test_every_board_counts_the_same_phones_online_across_processes(a_and_b):
         presence = board.sync()["presence"]
         assert (presence["online"], presence["by_organisation_type"]["company"]) == (
             everyone - 1, 0)
+
+
+def test_erasing_a_participant_closes_their_sockets_on_every_process(a_and_b):
+    a, b = a_and_b
+    workshop = a.workshop()
+    token = a.join(workshop, "city", nickname="Aino")
+    tabs = [a.phone(workshop, token), b.phone(workshop, token)]
+    neighbour = b.phone(workshop, b.join(workshop, "company"))
+    participant_id = tabs[0].sync()["me"]["participant_id"]
+    address = f"{a.url}/workshops/{workshop.id}/participants/{participant_id}/erase"
+    desk = workshop.facilitator.http
+
+    confirm = desk.get(address, timeout=WAIT)
+    erased = desk.post(address, data={"csrf_token": csrf_token(confirm.text)}, timeout=WAIT,
+                       allow_redirects=False)
+
+    assert erased.status_code == 302, erased.text[:500]
+    deadline = time.monotonic() + WAIT
+    while any(tab.client.connected for tab in tabs) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    # The tab on A is closed by A itself; the one on B through Redis.
+    assert [tab.client.connected for tab in tabs] == [False, False]
+    assert neighbour.client.connected and neighbour.sync()["me"]["participant_id"]
+
+
+def test_installations_on_one_redis_hear_only_their_own_channel(tmp_path):
+    """Three installations, each with its own SQLite, so each has a workshop 1: the same room.
+
+    `mine` and `twin` share a channel, and the twin's phone hearing the idea proves the rooms
+    really collide on one Redis; `stranger`, on a channel of its own, must hear nothing.
+    """
+    redis_or_skip()
+    channels = {"mine": f"{CHANNEL}-x", "twin": f"{CHANNEL}-x", "stranger": f"{CHANNEL}-y"}
+    with contextlib.ExitStack() as stack:
+        servers = {}
+        for name, channel in channels.items():
+            instance = tmp_path / name
+            servers[name] = Tupa(stack.enter_context(another_server(
+                "sqlite", f"sqlite:///{instance / 'tupa.db'}", instance,
+                SOCKETIO_MESSAGE_QUEUE=MESSAGE_QUEUE, TUPA_SOCKETIO_CHANNEL=channel)))
+            stack.callback(servers[name].close_all)
+        workshops = {name: tupa.workshop() for name, tupa in servers.items()}
+        assert len({w.id for w in workshops.values()}) == 1, "the rooms must share a name"
+        phones = {name: tupa.phone(workshops[name], tupa.join(workshops[name]))
+                  for name, tupa in servers.items()}
+        for phone in phones.values():
+            phone.sync()
+
+        mine = phones["mine"].ok("idea.post", {"key": "m1", "text": "Vain omalle kanavalle"})
+        heard = phones["twin"].wait_for("idea.posted")
+        assert [p["idea"]["text"] for p in heard] == [mine["idea"]["text"]]
+        # Had the stranger been listening, it would have heard it when the twin did; its own
+        # idea, one round trip later, must be all it was told.
+        own = phones["stranger"].ok("idea.post", {"key": "s1", "text": "Oma idea"})
+        told = phones["stranger"].wait_for("idea.posted")
+        assert [p["idea"]["text"] for p in told] == [own["idea"]["text"]]
+        for tupa in servers.values():
+            assert "Traceback" not in tupa.server.stderr()

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from ..domain import DomainError, Fact
 from ..models import Cluster, FactLog, Idea, Participant, Presence, Vote, Workshop, utcnow
+from . import presence
 from .access import Actor, facilitated_workshop, stamp
 from .clusters import clusters_of
 
@@ -41,6 +42,8 @@ def erase_participant(session: Session, actor: Actor, participant_id: int) -> li
     if idea_ids:
         facts.append(Fact("clusters.changed", workshop.id,
                           {"clusters": clusters_of(session, workshop.id)}))
+    # Their presence rows went without a disconnect: the boards' counts must hear of it here.
+    facts.append(presence.changed(session, workshop.id))
     return stamp(session, facts)
 
 

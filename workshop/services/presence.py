@@ -29,6 +29,18 @@ def leave(session: Session, sid: str) -> list[Fact]:
     return [_changed(session, presence.workshop_id)]
 
 
+def open_sockets(session: Session, workshop_id: int,
+                 participant_id: int | None = None) -> list[str]:
+    """The socket ids of a workshop's open participant connections (or one participant's).
+
+    On every process: read them before an erasure deletes the rows, to close them after.
+    """
+    query = select(Presence.sid).where(Presence.workshop_id == workshop_id)
+    if participant_id is not None:
+        query = query.where(Presence.participant_id == participant_id)
+    return list(session.execute(query.order_by(Presence.sid)).scalars())
+
+
 def forget_server(session: Session, server: str) -> None:
     """Drop what a restarted process left behind: its old connections are gone."""
     session.execute(delete(Presence).where(Presence.server == server))
@@ -58,6 +70,11 @@ def _queue_behind_other_arrivals(session: Session, workshop_id: int) -> None:
     session.execute(
         select(Workshop.id).where(Workshop.id == workshop_id).with_for_update(key_share=True)
     )
+
+
+def changed(session: Session, workshop_id: int) -> Fact:
+    """The facilitators' count of who is online, as it stands now."""
+    return _changed(session, workshop_id)
 
 
 def _changed(session: Session, workshop_id: int) -> Fact:

@@ -27,6 +27,11 @@ BOARD_MESSAGES = {
     "joins_open_now": _l("New participants can join again."),
 }
 
+# Words only the projector's script says.
+PRESENTER_MESSAGES = {
+    "joins_closed": _l("This workshop is closed to new participants."),
+}
+
 
 @signin_required
 def board(workshop_id: int):
@@ -41,10 +46,11 @@ def board(workshop_id: int):
 
 @signin_required
 def presenter(workshop_id: int):
-    """The read-only projector view: join code, QR, idea wall, results."""
+    """The read-only projector view: join code and QR (or that joins are closed), ideas, results."""
     workshop = own_workshop(workshop_id)
-    return render_template("presenter.html", workshop=workshop,
-                           page_data=_facilitator_page_data(workshop, "presenter"))
+    page_data = _facilitator_page_data(workshop, "presenter")
+    page_data["messages"].update({key: str(text) for key, text in PRESENTER_MESSAGES.items()})
+    return render_template("presenter.html", workshop=workshop, page_data=page_data)
 
 
 def _facilitator_page_data(workshop: Workshop, role: str) -> dict:

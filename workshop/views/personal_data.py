@@ -10,8 +10,8 @@ from flask_babel import lazy_gettext as _l
 
 from ..client_messages import ORGANISATION_TYPE_NAMES
 from ..domain import DomainError
-from ..extensions import db
-from ..services import erasure, participants
+from ..extensions import db, socketio
+from ..services import erasure, participants, presence
 from ..services.access import Actor
 from ..sockets import broadcast
 from .facilitators import current_facilitator, own_workshop, signin_required
@@ -34,7 +34,7 @@ def participant_list(workshop_id: int):
 
 @signin_required
 def erase_participant(workshop_id: int, participant_id: int):
-    """Confirm, then erase one participant with their ideas and votes; screens drop the ideas."""
+    """Confirm, then erase one participant with their ideas and votes; their phones hang up."""
     workshop = own_workshop(workshop_id)
     actor = _actor(workshop.id)
     person = next((p for p in participants.participants_of(db.session, actor)
@@ -43,12 +43,15 @@ def erase_participant(workshop_id: int, participant_id: int):
         abort(404)
     person = _named(person)
     if request.method == "POST":
+        # Read before the erasure deletes the rows that name them.
+        open_sids = presence.open_sockets(db.session, workshop.id, participant_id)
         try:
             facts = erasure.erase_participant(db.session, actor, participant_id)
         except DomainError:
             db.session.rollback()
             abort(404)
         db.session.commit()
+        _hang_up(open_sids)
         broadcast(facts)
         flash(str(PARTICIPANT_ERASED) % {"name": person["name"]})
         return redirect(url_for("participant_list", workshop_id=workshop.id))
@@ -64,8 +67,10 @@ def erase_workshop(workshop_id: int):
     workshop = own_workshop(workshop_id)
     if request.method == "POST":
         title = workshop.title
+        open_sids = presence.open_sockets(db.session, workshop.id)
         erasure.erase_workshop(db.session, _actor(workshop.id))
         db.session.commit()
+        _hang_up(open_sids)
         flash(str(WORKSHOP_ERASED) % {"title": title})
         return redirect(url_for("workshops"))
     people = participants.participants_of(db.session, _actor(workshop.id))
@@ -73,6 +78,14 @@ def erase_workshop(workshop_id: int):
         "erase_workshop.html", workshop=workshop, participant_count=len(people),
         idea_count=sum(p["ideas"] for p in people),
     ))
+
+
+def _hang_up(sids: list[str]) -> None:
+    # An erased person's phone would otherwise stay in the room, hearing the workshop and
+    # sending commands that are refused. Closed, it reconnects, is refused (its token is gone)
+    # and offers the join page. With Redis, a socket on another process is closed there.
+    for sid in sids:
+        socketio.server.disconnect(sid, namespace="/")
 
 
 def _actor(workshop_id: int) -> Actor:
