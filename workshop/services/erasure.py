@@ -43,7 +43,7 @@ def erase_participant(session: Session, actor: Actor, participant_id: int) -> li
         facts.append(Fact("clusters.changed", workshop.id,
                           {"clusters": clusters_of(session, workshop.id)}))
     # Their presence rows went without a disconnect: the boards' counts must hear of it here.
-    facts.append(presence.changed(session, workshop.id))
+    facts.append(presence.changed(workshop.id))
     return stamp(session, facts)
 
 

@@ -5,28 +5,26 @@ from __future__ import annotations
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from ..domain import Audience, Fact, OrganisationType
-from ..models import Participant, Presence, Workshop, utcnow
+from ..domain import Fact, OrganisationType, count_due
+from ..models import Participant, Presence, utcnow
 
 
 def arrive(session: Session, sid: str, server: str, participant: Participant) -> list[Fact]:
-    """Note a participant's new connection and tell the facilitators."""
-    _queue_behind_other_arrivals(session, participant.workshop_id)
-    session.merge(Presence(sid=sid, server=server, workshop_id=participant.workshop_id,
-                           participant_id=participant.id, connected_at=utcnow()))
+    """Note a participant's new connection; the facilitators' count is due."""
+    session.add(Presence(sid=sid, server=server, workshop_id=participant.workshop_id,
+                         participant_id=participant.id, connected_at=utcnow()))
     session.flush()
-    return [_changed(session, participant.workshop_id)]
+    return [changed(participant.workshop_id)]
 
 
 def leave(session: Session, sid: str) -> list[Fact]:
-    """Forget a closed connection and tell the facilitators, if it was a participant's."""
+    """Forget a closed connection; if it was a participant's, the facilitators' count is due."""
     presence = session.get(Presence, sid)
     if presence is None:
         return []
-    _queue_behind_other_arrivals(session, presence.workshop_id)
     session.delete(presence)
     session.flush()
-    return [_changed(session, presence.workshop_id)]
+    return [changed(presence.workshop_id)]
 
 
 def open_sockets(session: Session, workshop_id: int,
@@ -63,20 +61,6 @@ def presence_payload(session: Session, workshop_id: int) -> dict:
     return {"online": sum(by_type.values()), "by_organisation_type": by_type, "joined": joined}
 
 
-def _queue_behind_other_arrivals(session: Session, workshop_id: int) -> None:
-    # Twenty phones connecting at once on PostgreSQL would each count before the others
-    # commit, and the board would be told 16 where there are 20. Taking the workshop's row
-    # first makes each count see every arrival before it. (SQLite: the file lock does this.)
-    session.execute(
-        select(Workshop.id).where(Workshop.id == workshop_id).with_for_update(key_share=True)
-    )
-
-
-def changed(session: Session, workshop_id: int) -> Fact:
-    """The facilitators' count of who is online, as it stands now."""
-    return _changed(session, workshop_id)
-
-
-def _changed(session: Session, workshop_id: int) -> Fact:
-    return Fact("presence.changed", workshop_id, presence_payload(session, workshop_id),
-                Audience.FACILITATORS)
+def changed(workshop_id: int) -> Fact:
+    """Who is online changed: the facilitators' count is made afresh (workshop/summaries.py)."""
+    return count_due("presence.changed", workshop_id)
