@@ -6,19 +6,23 @@ because on SQLite an open transaction holds the write lock the factories would w
 
 from __future__ import annotations
 
+import queue
 import threading
+import time
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
+from sqlalchemy.exc import OperationalError
 
 from workshop.domain import Audience, DomainError, Phase
 from workshop.extensions import db
 from workshop.models import Cluster, Facilitator, Idea, Participant, Presence, Vote, utcnow
 from workshop.services import (
     clusters,
+    erasure,
     facilitators,
     ideas,
     participants,
@@ -26,7 +30,7 @@ from workshop.services import (
     votes,
     workshops,
 )
-from workshop.services.access import Actor
+from workshop.services.access import Actor, current_sequence, facilitated_workshop
 
 
 @contextmanager
@@ -676,8 +680,131 @@ def test_the_facilitators_see_progress_but_never_a_tally(
     _, facts = votes.cast_vote(session, as_participant(two), "v1", idea_id)
 
     assert names(facts) == ["votes.progressed"]
+    # Only that the count is due: one recount covers many votes (workshop/summaries.py).
     assert facts[0].audience is Audience.FACILITATORS and facts[0].sequence is None
-    assert facts[0].payload == {"votes_cast": 3, "voters": 2}
+    assert facts[0].payload == {}
+    assert votes.progress(session, workshop.id) == {"votes_cast": 3, "voters": 2}
+
+
+def test_a_vote_key_sent_again_answers_the_stored_vote_whatever_it_names_now(
+    session, make_workshop, make_participant, add_idea
+):
+    workshop = make_workshop(phase="voting")
+    voter, _ = make_participant(workshop)
+    a = add_idea(voter, "A")
+    b = add_idea(voter, "B")
+    actor = as_participant(voter)
+    first, _ = votes.cast_vote(session, actor, "v1", a)
+
+    other_idea, no_facts = votes.cast_vote(session, actor, "v1", b)
+    workshops.set_phase(session, as_facilitator(workshop), "results")
+    after_closing, _ = votes.cast_vote(session, actor, "v1", b)
+
+    assert first == other_idea == after_closing == {"vote": {"key": "v1", "idea_id": a},
+                                                    "votes_left": 4}
+    assert no_facts == [] and votes.tallies(session, workshop.id) == {a: 1}
+
+
+def test_only_the_workshops_own_participants_vote(
+    session, make_workshop, make_participant, add_idea
+):
+    workshop = make_workshop(phase="voting")
+    elsewhere = make_workshop(phase="voting")
+    voter, _ = make_participant(workshop)
+    stranger, _ = make_participant(elsewhere)
+    idea_id = add_idea(voter, "A")
+    cast = votes.cast_vote
+    retract = votes.retract_vote
+
+    with refused("forbidden") as info:
+        cast(session, as_facilitator(workshop), "v1", idea_id)
+    assert info.value.message == "only participants can do this"
+    with refused("forbidden"):
+        cast(session, Actor(workshop.id, facilitator_id=elsewhere.facilitator_id), "v1", idea_id)
+    with refused("forbidden"):
+        cast(session, Actor(workshop.id, participant_id=stranger.id), "v1", idea_id)
+    with refused("forbidden"):
+        retract(session, Actor(workshop.id, participant_id=stranger.id), "v1")
+    with refused("not_found"):
+        cast(session, Actor(999_999, participant_id=voter.id), "v1", idea_id)
+    with refused("not_found"):
+        retract(session, Actor(999_999, participant_id=voter.id), "v1")
+    assert count(session, Vote) == 0
+
+
+def test_an_idea_of_another_workshop_gets_no_vote(
+    session, make_workshop, make_participant, add_idea
+):
+    workshop = make_workshop(phase="voting")
+    elsewhere = make_workshop(phase="voting")
+    voter, _ = make_participant(workshop)
+    author, _ = make_participant(elsewhere)
+    idea_id = add_idea(author, "Theirs")
+    with refused("not_found"):
+        votes.cast_vote(session, as_participant(voter), "v1", idea_id)
+
+
+def test_each_participant_spends_their_own_budget(
+    session, make_workshop, make_participant, add_idea
+):
+    workshop = make_workshop(phase="voting", vote_budget=2, votes_per_idea=2)
+    one, _ = make_participant(workshop)
+    two, _ = make_participant(workshop)
+    idea_id = add_idea(one, "A")
+
+    for key in ("v1", "v2"):
+        votes.cast_vote(session, as_participant(one), key, idea_id)
+    answers = [votes.cast_vote(session, as_participant(two), key, idea_id)[0]["votes_left"]
+               for key in ("v1", "v2")]
+
+    assert answers == [1, 0]
+    with refused("vote_budget_spent"):
+        votes.cast_vote(session, as_participant(one), "v3", idea_id)
+
+
+def test_progress_counts_this_workshops_votes_and_who_still_has_any(
+    session, make_workshop, make_participant, add_idea
+):
+    workshop = make_workshop(phase="voting")
+    elsewhere = make_workshop(phase="voting")
+    one, _ = make_participant(workshop)
+    two, _ = make_participant(workshop)
+    make_participant(workshop)  # has not voted
+    stranger, _ = make_participant(elsewhere)
+    idea_id = add_idea(one, "A")
+    their_idea = add_idea(stranger, "B")
+    votes.cast_vote(session, as_participant(stranger), "v1", their_idea)
+    for key in ("v1", "v2", "v3"):
+        votes.cast_vote(session, as_participant(one), key, idea_id)
+    votes.cast_vote(session, as_participant(two), "v1", idea_id)
+
+    _, facts = votes.retract_vote(session, as_participant(two), "v1")
+
+    assert [(f.name, f.workshop_id) for f in facts] == [("votes.progressed", workshop.id)]
+    assert votes.progress(session, workshop.id) == {"votes_cast": 3, "voters": 1}
+    assert votes.progress(session, elsewhere.id) == {"votes_cast": 1, "voters": 1}
+
+
+def test_a_vote_locks_its_voter_and_leaves_the_workshop_free(
+    app, session, make_workshop, make_participant, add_idea
+):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("row locks are PostgreSQL's; SQLite runs one writer at a time")
+    workshop = make_workshop(phase="voting")
+    voter, _ = make_participant(workshop)
+    idea_id = add_idea(voter, "A")
+
+    votes.cast_vote(session, as_participant(voter), "v1", idea_id)  # not committed yet
+
+    with db.engine.connect() as other:
+        # What a facilitator's command and a post take first: the workshop's row.
+        other.execute(text("SELECT id FROM workshop WHERE id = :id FOR NO KEY UPDATE NOWAIT"),
+                      {"id": workshop.id})
+        other.rollback()
+        # Another command of the same voter waits: the count-then-insert is one step.
+        with pytest.raises(OperationalError):
+            other.execute(text("SELECT id FROM participant WHERE id = :id FOR UPDATE NOWAIT"),
+                          {"id": voter.id})
 
 
 # Snapshots
@@ -762,8 +889,10 @@ def test_presence_counts_people_online_by_organisation_type(
     facts = presence.arrive(session, "sid-3", "other-server", company)
 
     assert names(facts) == ["presence.changed"]
+    # Only that the count is due: it is made once for many arrivals (workshop/summaries.py).
     assert facts[0].audience is Audience.FACILITATORS and facts[0].sequence is None
-    assert facts[0].payload == {
+    assert facts[0].payload == {}
+    assert presence.presence_payload(session, workshop.id) == {
         "online": 2, "joined": 3,
         "by_organisation_type": {"city": 1, "company": 1, "research": 0, "citizen": 0,
                                  "other": 0},
@@ -972,3 +1101,154 @@ def test_one_vote_key_sent_from_many_connections_at_once_stores_one_vote(
 
     assert outcomes == ["stored"] * 10
     assert votes_by_idea(app) == {idea_id: 1}
+
+
+def test_one_key_racing_in_spends_one_sequence_number(app, make_workshop, make_participant):
+    workshop = make_workshop()
+    author, _ = make_participant(workshop)
+    actor = as_participant(author)
+    told = []
+
+    run_at_once(app, 10, lambda _n: told.extend(
+        ideas.post_idea(db.session, actor, "same-key", "Benches")[1]))
+    with app.app_context():
+        _, next_facts = ideas.post_idea(db.session, actor, "other-key", "Trees")
+        db.session.commit()
+
+    # The posts that lost the race gave their numbers back: no screen waits for a gap.
+    assert [f.sequence for f in told + next_facts] == [1, 2]
+
+
+def test_an_edit_that_changes_nothing_spends_no_sequence_number(
+    session, make_workshop, make_participant, add_idea
+):
+    workshop = make_workshop()
+    author, _ = make_participant(workshop)
+    idea_id = add_idea(author, "Shade")
+    actor = as_participant(author)
+
+    _, unchanged = ideas.edit_idea(session, actor, idea_id, "Shade")
+    _, posted = ideas.post_idea(session, actor, "k1", "Benches")
+
+    assert unchanged == [] and [f.sequence for f in posted] == [1]
+
+
+# PostgreSQL's row locks: a participant's idea command waits for the workshop's row before it
+# holds any other row, so a facilitator holding the workshop never waits for it (no deadlock),
+# and it sees the phase and the idea as the facilitator left them.
+
+
+def _waiting_for_the_workshop(app, action) -> Future:
+    """Start action(session) on its own connection; return once it waits for a lock held here."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("row locks are PostgreSQL's; SQLite runs one writer at a time")
+    backend = queue.Queue()
+
+    def run() -> str:
+        with app.app_context():
+            backend.put(db.session.connection().connection.dbapi_connection.get_backend_pid())
+            try:
+                action(db.session)
+                db.session.commit()
+                return "stored"
+            except DomainError as error:
+                db.session.rollback()
+                return error.code
+
+    pool = ThreadPoolExecutor(max_workers=1)
+    waiting = pool.submit(run)
+    pool.shutdown(wait=False)
+    pid = backend.get(timeout=10)
+    deadline = time.monotonic() + 10
+    with db.engine.connect() as watcher:
+        while time.monotonic() < deadline and not waiting.done():
+            blocked, query = watcher.execute(text(
+                "SELECT cardinality(pg_blocking_pids(pid)) > 0, query FROM pg_stat_activity"
+                " WHERE pid = :pid"), {"pid": pid}).one()
+            watcher.rollback()  # pg_stat_activity is read once per transaction
+            if blocked:
+                # Its first lock is the workshop's row: it holds none a facilitator may need.
+                assert query.startswith("UPDATE workshop SET sequence") \
+                    or query.endswith("FOR NO KEY UPDATE"), query
+                return waiting
+            time.sleep(0.01)
+    pytest.fail(f"the command did not wait for the workshop's row: {waiting.result()!r}")
+
+
+def test_a_post_racing_the_close_of_posting_is_refused_under_the_lock(
+    app, session, make_workshop, make_participant
+):
+    workshop = make_workshop()
+    author, _ = make_participant(workshop)
+    workshops.set_phase(session, as_facilitator(workshop), "grouping")  # not committed yet
+
+    # The post reads 'posting' (the change is not committed), then waits for the row.
+    posting = _waiting_for_the_workshop(app, lambda s: ideas.post_idea(
+        s, as_participant(author), "k1", "Too late"))
+    session.commit()
+
+    assert posting.result(timeout=10) == "posting_closed"
+    assert count(session, Idea) == 0
+    assert current_sequence(session, workshop.id) == 1  # phase.changed's, nothing after
+
+
+def test_erasing_a_participant_while_they_post_does_not_deadlock(
+    app, session, make_workshop, make_participant
+):
+    workshop = make_workshop()
+    author, _ = make_participant(workshop)
+    board = as_facilitator(workshop)
+    facilitated_workshop(session, board)
+
+    posting = _waiting_for_the_workshop(app, lambda s: ideas.post_idea(
+        s, as_participant(author), "k1", "Mine"))
+    # Deleting the author's row would wait for a post that had inserted first.
+    erasure.erase_participant(session, board, author.id)
+    session.commit()
+
+    assert posting.result(timeout=10) == "forbidden"
+    assert count(session, Idea) == 0
+
+
+def test_moving_an_idea_while_its_author_edits_it_does_not_deadlock(
+    app, session, make_workshop, make_participant, add_idea
+):
+    workshop = make_workshop()
+    author, _ = make_participant(workshop)
+    idea_id = add_idea(author, "Shade")
+    board = as_facilitator(workshop)
+    cluster_id = clusters.create_cluster(session, board, "c1", "Streets")[0]["cluster"]["id"]
+    session.commit()
+    facilitated_workshop(session, board)
+
+    editing = _waiting_for_the_workshop(app, lambda s: ideas.edit_idea(
+        s, as_participant(author), idea_id, "More shade"))
+    # Updating the idea's row would wait for an edit that had updated it first.
+    _, moved = clusters.move_idea(session, board, idea_id, cluster_id, 0)
+    session.commit()
+
+    assert editing.result(timeout=10) == "stored"
+    session.expire_all()
+    idea = session.get(Idea, idea_id)
+    assert (idea.text, idea.cluster_id) == ("More shade", cluster_id)
+    assert [f.sequence for f in moved] == [2]
+    assert current_sequence(session, workshop.id) == 3
+
+
+def test_an_idea_hidden_while_its_author_deletes_it_stays(
+    app, session, make_workshop, make_participant, add_idea
+):
+    workshop = make_workshop()
+    author, _ = make_participant(workshop)
+    idea_id = add_idea(author, "Rude words")
+    board = as_facilitator(workshop)
+    facilitated_workshop(session, board)
+
+    deleting = _waiting_for_the_workshop(app, lambda s: ideas.delete_idea(
+        s, as_participant(author), idea_id))
+    ideas.set_idea_hidden(session, board, idea_id, hidden=True)
+    session.commit()
+
+    # The delete reads the idea once it has the row, so it sees the idea hidden.
+    assert deleting.result(timeout=10) == "not_found"
+    assert count(session, Idea) == 1

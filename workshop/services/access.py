@@ -29,9 +29,10 @@ class Actor:
 def workshop_of(session: Session, actor: Actor, *, lock: bool = False) -> Workshop:
     """The actor's workshop, after checking that the actor really belongs to it.
 
-    Commands that change what the workshop shows pass lock=True: taking the workshop's row
-    first, before any idea or cluster row, gives every writer the same lock order on
-    PostgreSQL, so two of them never deadlock. (SQLite locks the whole file anyway.)
+    The facilitator's commands pass lock=True: taking the workshop's row first, before any
+    idea, cluster or participant row, gives every writer the same lock order on PostgreSQL,
+    so two of them never deadlock. (SQLite locks the whole file anyway.) A participant's
+    idea commands keep that order by another way, see take_turn.
     """
     query = select(Workshop).where(Workshop.id == actor.workshop_id)
     if lock:
@@ -69,6 +70,31 @@ def facilitated_workshop(session: Session, actor: Actor) -> Workshop:
 def phase_of(workshop: Workshop) -> Phase:
     """The workshop's phase as the domain's value."""
     return Phase(workshop.phase)
+
+
+def take_turn(session: Session, workshop_id: int) -> Phase:
+    """Lock the workshop's row, as late as the lock order allows; its phase under the lock.
+
+    For a participant's idea commands: they read what they need unlocked, then call this
+    before their first write, so the row is held for a few statements and the commit rather
+    than the whole command, and check the phase again on what this returns.
+    """
+    # Why not at the start: on PostgreSQL under eventlet every statement waits for a busy
+    # hub, and posts that held the row from their first statement queued on it until the
+    # connection pool ran dry. Why not after the writes, in the stamp: a command waiting for
+    # this row must hold no other row that a command holding it (a facilitator's: workshop
+    # first, then ideas, clusters, participants) may wait for. An insert already holds its
+    # author's row FOR KEY SHARE (the foreign key's check), which erasing that participant
+    # waits for; an edit holds the idea's row, which moving or hiding it waits for. Both
+    # would deadlock. Reads take no row locks, so taking the row here keeps the one lock
+    # order: the workshop's row before any other.
+    phase = session.execute(
+        select(Workshop.phase).where(Workshop.id == workshop_id)
+        .with_for_update(key_share=True)
+    ).scalar_one_or_none()
+    if phase is None:
+        raise DomainError("not_found", "no such workshop")
+    return Phase(phase)
 
 
 def stamp(session: Session, facts: list[Fact]) -> list[Fact]:

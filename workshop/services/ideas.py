@@ -2,72 +2,77 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import Insert, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from ..domain import DomainError, Fact, check_can_post, clean_idea_text
-from ..models import Idea, Participant, utcnow
-from .access import Actor, facilitated_workshop, participant_of, phase_of, stamp, workshop_of
+from ..domain import DomainError, Fact, Phase, check_can_post, clean_idea_text
+from ..models import Idea, Participant, Workshop, utcnow
+from .access import Actor, facilitated_workshop, participant_of, stamp, take_turn
 from .payloads import idea_payload
 
 
 def post_idea(session: Session, actor: Actor, key: str, text: str) -> tuple[dict, list[Fact]]:
     """Store a participant's idea once per client key and tell the workshop."""
-    participant = participant_of(session, actor)
-    workshop = workshop_of(session, actor, lock=True)
-    existing = _idea_by_key(session, participant.id, key)
-    if existing is not None:
-        return {"idea": idea_payload(existing, participant)}, []
-    check_can_post(phase_of(workshop))
+    participant, phase, stored = _author_and_stored(session, actor, key)
+    if stored is not None:
+        return {"idea": idea_payload(stored, participant)}, []
+    check_can_post(phase)
     text = clean_idea_text(text)
-    idea = Idea(
-        workshop_id=workshop.id,
-        participant_id=participant.id,
-        text=text,
-        client_key=key,
-        created_at=utcnow(),
-    )
+    check_can_post(take_turn(session, participant.workshop_id))
     try:
-        with session.begin_nested():
-            session.add(idea)
+        idea = session.scalars(
+            _insert(session, Idea).values(
+                workshop_id=participant.workshop_id, participant_id=participant.id, text=text,
+                client_key=key, created_at=utcnow(),
+            ).on_conflict_do_nothing(index_elements=["participant_id", "client_key"])
+            .returning(Idea)
+        ).one_or_none()
     except IntegrityError:
+        # The author was erased while this waited for its turn (the refusal rolls back).
+        raise DomainError("forbidden", "not a participant of this workshop") from None
+    if idea is None:
         # The same key raced in from another connection: answer with what that one stored.
-        existing = _idea_by_key(session, participant.id, key)
-        if existing is None:
-            raise
-        return {"idea": idea_payload(existing, participant)}, []
+        return {"idea": idea_payload(_idea_by_key(session, participant.id, key),
+                                     participant)}, []
     payload = idea_payload(idea, participant)
-    return {"idea": payload}, stamp(session, [Fact("idea.posted", workshop.id, {"idea": payload})])
+    return {"idea": payload}, stamp(
+        session, [Fact("idea.posted", idea.workshop_id, {"idea": payload})])
 
 
 def edit_idea(session: Session, actor: Actor, idea_id: int, text: str) -> tuple[dict, list[Fact]]:
     """Change the text of one's own idea while posting is open."""
     participant = participant_of(session, actor)
-    workshop = workshop_of(session, actor, lock=True)
-    idea = _own_idea(session, participant, idea_id)
-    check_can_post(phase_of(workshop))
     text = clean_idea_text(text)
+    phase = take_turn(session, participant.workshop_id)
+    # Read only now: a facilitator who hid or deleted it before this turn has committed.
+    idea = _own_idea(session, participant, idea_id)
+    check_can_post(phase)
     if text == idea.text:
         return {"idea": idea_payload(idea, participant)}, []
     idea.text = text
     idea.edited_at = utcnow()
     session.flush()
     payload = idea_payload(idea, participant)
-    return {"idea": payload}, stamp(session, [Fact("idea.edited", workshop.id, {"idea": payload})])
+    return {"idea": payload}, stamp(
+        session, [Fact("idea.edited", idea.workshop_id, {"idea": payload})])
 
 
 def delete_idea(session: Session, actor: Actor, idea_id: int) -> tuple[dict, list[Fact]]:
     """Delete an idea: a participant their own while posting is open, a facilitator any."""
-    workshop = workshop_of(session, actor, lock=True)
+    fact = Fact("idea.deleted", actor.workshop_id, {"idea_id": idea_id})
     if actor.is_facilitator:
-        idea = idea_in_workshop(session, workshop.id, idea_id)
-    else:
-        idea = _own_idea(session, participant_of(session, actor), idea_id)
-        check_can_post(phase_of(workshop))
+        workshop = facilitated_workshop(session, actor)
+        session.delete(idea_in_workshop(session, workshop.id, idea_id))
+        session.flush()
+        return {"idea_id": idea_id}, stamp(session, [fact])
+    participant = participant_of(session, actor)
+    phase = take_turn(session, participant.workshop_id)
+    idea = _own_idea(session, participant, idea_id)
+    check_can_post(phase)
     session.delete(idea)
     session.flush()
-    fact = Fact("idea.deleted", workshop.id, {"idea_id": idea_id})
     return {"idea_id": idea_id}, stamp(session, [fact])
 
 
@@ -88,16 +93,47 @@ def set_idea_hidden(
     return {"idea_id": idea_id, "hidden": hidden}, stamp(session, [fact])
 
 
-def idea_in_workshop(session: Session, workshop_id: int, idea_id: int) -> Idea:
-    """An idea of this workshop; one from another workshop is as unknown as a missing one."""
-    idea = session.get(Idea, idea_id)
+def idea_in_workshop(
+    session: Session, workshop_id: int, idea_id: int, *, fresh: bool = False
+) -> Idea:
+    """An idea of this workshop; one from another workshop is as unknown as a missing one.
+
+    fresh=True reads it from the database even if the session already holds it.
+    """
+    idea = session.get(Idea, idea_id, populate_existing=fresh)
     if idea is None or idea.workshop_id != workshop_id:
         raise DomainError("not_found", "no such idea")
     return idea
 
 
+def _author_and_stored(
+    session: Session, actor: Actor, key: str
+) -> tuple[Participant, Phase, Idea | None]:
+    # One round trip, no lock: the participant, their workshop's phase, and the idea they
+    # may already have stored under this key (a phone re-sends when an answer was lost).
+    row = session.execute(
+        select(Participant, Workshop.phase, Idea)
+        .join(Workshop, Workshop.id == Participant.workshop_id)
+        .outerjoin(Idea, (Idea.participant_id == Participant.id) & (Idea.client_key == key))
+        .where(Participant.id == actor.participant_id,
+               Participant.workshop_id == actor.workshop_id)
+    ).one_or_none()
+    if row is None:
+        participant_of(session, actor)  # says why: a facilitator, or not in this workshop
+        raise DomainError("not_found", "no such workshop")
+    participant, phase, stored = row
+    return participant, Phase(phase), stored
+
+
+def _insert(session: Session, model: type) -> Insert:
+    # INSERT ... ON CONFLICT DO NOTHING is spelled the same on both, but each dialect has
+    # its own construct for it. It spares a savepoint around every post.
+    dialect = session.get_bind().dialect.name
+    return postgresql.insert(model) if dialect == "postgresql" else sqlite.insert(model)
+
+
 def _own_idea(session: Session, participant: Participant, idea_id: int) -> Idea:
-    idea = idea_in_workshop(session, participant.workshop_id, idea_id)
+    idea = idea_in_workshop(session, participant.workshop_id, idea_id, fresh=True)
     if idea.hidden:
         # Hidden ideas are off every participant's screen, their author's too.
         raise DomainError("not_found", "no such idea")

@@ -2,65 +2,127 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from typing import NamedTuple
+
+from sqlalchemy import bindparam, case, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from ..domain import (
-    Audience,
     DomainError,
     Fact,
+    Phase,
     check_can_vote,
     check_voting_open,
+    count_due,
     rank_ideas,
     votes_left,
 )
-from ..models import Idea, Participant, Vote, utcnow
-from .access import Actor, participant_of, phase_of, workshop_of
-from .ideas import idea_in_workshop
+from ..models import Idea, Participant, Vote, Workshop, utcnow
+from .access import Actor, participant_of, workshop_of
+
+# A vote burst is a thousand phones tapping within seconds, and SQLAlchemy's own work, not
+# the database's, was most of a vote's CPU (docs/performance.md, "Votes: CPU per vote").
+# So casting and taking back a vote run these statements, built once and bound per call,
+# over the tables rather than the mapped classes: Core statements skip the ORM's loading
+# and per-execution bookkeeping, and a prebuilt one skips building and cache-key hashing.
+_workshop = Workshop.__table__
+_participant = Participant.__table__
+_idea = Idea.__table__
+_vote = Vote.__table__
+
+# Locking the participant's row makes count-then-insert one step on PostgreSQL (20 taps at
+# once queue here), while the workshop's row stays free for everyone else's votes. On
+# SQLite, BEGIN IMMEDIATE already gave the transaction the write lock (see database.py).
+_VOTER = (
+    select(_workshop.c.phase, _workshop.c.vote_budget, _workshop.c.votes_per_idea)
+    .join(_participant, _participant.c.workshop_id == _workshop.c.id)
+    .where(_workshop.c.id == bindparam("workshop_id"),
+           _participant.c.id == bindparam("participant_id"))
+    .with_for_update(of=_participant)
+)
+
+# At most a budget's worth of rows: counted, never loaded.
+_MY_VOTES = (
+    select(
+        func.count(),
+        func.count(case((_vote.c.idea_id == bindparam("idea_id"), 1))),
+        func.max(case((_vote.c.client_key == bindparam("key"), _vote.c.idea_id))),
+    )
+    .where(_vote.c.participant_id == bindparam("participant_id"))
+)
+
+_VISIBLE_IDEA = select(_idea.c.id).where(
+    _idea.c.id == bindparam("idea_id"),
+    _idea.c.workshop_id == bindparam("workshop_id"),
+    _idea.c.hidden.is_(False),
+)
+
+_ADD_VOTE = insert(_vote)
+
+_TAKE_BACK_VOTE = delete(_vote).where(
+    _vote.c.participant_id == bindparam("participant_id"),
+    _vote.c.client_key == bindparam("key"),
+)
+
+_PROGRESS = select(
+    func.count(), func.count(func.distinct(_vote.c.participant_id))
+).where(_vote.c.workshop_id == bindparam("workshop_id"))
+
+
+class _Voter(NamedTuple):
+    """The participant acting, with what their workshop allows."""
+
+    participant_id: int
+    workshop_id: int
+    phase: Phase
+    budget: int
+    per_idea_cap: int
+
+
+class _MyVotes(NamedTuple):
+    """A participant's votes as counted for one command."""
+
+    cast: int
+    on_idea: int
+    idea_under_key: int | None  # the idea already voted for with this key, if any
 
 
 def cast_vote(session: Session, actor: Actor, key: str, idea_id: int) -> tuple[dict, list[Fact]]:
     """Give one vote to an idea, once per client key, never past the budget or the cap."""
-    workshop = workshop_of(session, actor)
-    participant = _locked_participant(session, actor)
-    existing = _vote_by_key(session, participant.id, key)
-    if existing is not None:
-        return _answer(session, workshop.vote_budget, participant.id, existing), []
-    idea = idea_in_workshop(session, workshop.id, idea_id)
-    if idea.hidden:
-        # Participants cannot see it, so a vote for it can only come from a stale screen.
+    voter = _locked_voter(session, actor)
+    mine = _my_votes_count(session, voter.participant_id, key, idea_id)
+    if mine.idea_under_key is not None:
+        answer = {"vote": {"key": key, "idea_id": mine.idea_under_key},
+                  "votes_left": votes_left(voter.budget, mine.cast)}
+        return answer, []
+    if session.execute(_VISIBLE_IDEA, {"idea_id": idea_id,
+                                       "workshop_id": voter.workshop_id}).first() is None:
+        # A hidden idea is off participants' screens: a vote for it comes from a stale one.
         raise DomainError("not_found", "no such idea")
-    mine = _my_votes(session, participant.id)
-    check_can_vote(
-        phase_of(workshop),
-        budget=workshop.vote_budget,
-        per_idea_cap=workshop.votes_per_idea,
-        cast_total=len(mine),
-        cast_on_idea=sum(1 for v in mine if v.idea_id == idea.id),
-    )
-    vote = Vote(workshop_id=workshop.id, participant_id=participant.id, idea_id=idea.id,
-                client_key=key, created_at=utcnow())
-    session.add(vote)
-    session.flush()
-    answer = {"vote": {"key": key, "idea_id": idea.id},
-              "votes_left": votes_left(workshop.vote_budget, len(mine) + 1)}
-    return answer, _progress(session, workshop.id)
+    check_can_vote(voter.phase, budget=voter.budget, per_idea_cap=voter.per_idea_cap,
+                   cast_total=mine.cast, cast_on_idea=mine.on_idea)
+    session.execute(_ADD_VOTE, {
+        "workshop_id": voter.workshop_id, "participant_id": voter.participant_id,
+        "idea_id": idea_id, "client_key": key, "created_at": utcnow(),
+    })
+    answer = {"vote": {"key": key, "idea_id": idea_id},
+              "votes_left": votes_left(voter.budget, mine.cast + 1)}
+    return answer, _progress(voter.workshop_id)
 
 
 def retract_vote(session: Session, actor: Actor, key: str) -> tuple[dict, list[Fact]]:
     """Take back the vote cast with this key; taking it back twice changes nothing more."""
-    workshop = workshop_of(session, actor)
-    participant = _locked_participant(session, actor)
-    vote = _vote_by_key(session, participant.id, key)
+    voter = _locked_voter(session, actor)
+    mine = _my_votes_count(session, voter.participant_id, key)
+    cast = mine.cast
     facts: list[Fact] = []
-    if vote is not None:
+    if mine.idea_under_key is not None:
         # Checked only when there is something to take back, so a re-sent retract is harmless.
-        check_voting_open(phase_of(workshop))
-        session.delete(vote)
-        session.flush()
-        facts = _progress(session, workshop.id)
-    cast = len(_my_votes(session, participant.id))
-    return {"key": key, "votes_left": votes_left(workshop.vote_budget, cast)}, facts
+        check_voting_open(voter.phase)
+        session.execute(_TAKE_BACK_VOTE, {"participant_id": voter.participant_id, "key": key})
+        cast -= 1
+        facts = _progress(voter.workshop_id)
+    return {"key": key, "votes_left": votes_left(voter.budget, cast)}, facts
 
 
 def my_votes_payload(session: Session, participant_id: int, budget: int) -> dict:
@@ -93,44 +155,41 @@ def results(session: Session, workshop_id: int) -> list[dict]:
     ]
 
 
-def _locked_participant(session: Session, actor: Actor) -> Participant:
-    # Locking the participant's row makes count-then-insert one step on PostgreSQL: 20
-    # taps at once queue here. On SQLite, BEGIN IMMEDIATE already gave this transaction
-    # the write lock (see database.py).
-    participant = participant_of(session, actor)
-    return session.execute(
-        select(Participant).where(Participant.id == participant.id).with_for_update()
-        .execution_options(populate_existing=True)
-    ).scalar_one()
+def _locked_voter(session: Session, actor: Actor) -> _Voter:
+    row = None
+    if actor.participant_id is not None:
+        row = session.execute(_VOTER, {"workshop_id": actor.workshop_id,
+                                       "participant_id": actor.participant_id}).one_or_none()
+    if row is None:
+        # Rare, so access.py says why in its own words: no workshop, a facilitator, a stranger.
+        workshop_of(session, actor)
+        participant_of(session, actor)
+        raise DomainError("forbidden", "not a participant of this workshop")
+    return _Voter(actor.participant_id, actor.workshop_id, Phase(row.phase), row.vote_budget,
+                  row.votes_per_idea)
 
 
-def _my_votes(session: Session, participant_id: int) -> list[Vote]:
+def _my_votes_count(session: Session, participant_id: int, key: str,
+                    idea_id: int | None = None) -> _MyVotes:
+    cast, on_idea, idea_under_key = session.execute(
+        _MY_VOTES, {"participant_id": participant_id, "key": key, "idea_id": idea_id}
+    ).one()
+    return _MyVotes(cast, on_idea, idea_under_key)
+
+
+def _my_votes(session: Session, participant_id: int) -> list:
     return list(session.execute(
-        select(Vote).where(Vote.participant_id == participant_id).order_by(Vote.id)
-    ).scalars())
-
-
-def _vote_by_key(session: Session, participant_id: int, key: str) -> Vote | None:
-    return session.execute(
-        select(Vote).where(Vote.participant_id == participant_id, Vote.client_key == key)
-    ).scalar_one_or_none()
-
-
-def _answer(session: Session, budget: int, participant_id: int, vote: Vote) -> dict:
-    cast = len(_my_votes(session, participant_id))
-    return {"vote": {"key": vote.client_key, "idea_id": vote.idea_id},
-            "votes_left": votes_left(budget, cast)}
+        select(Vote.client_key, Vote.idea_id).where(Vote.participant_id == participant_id)
+        .order_by(Vote.id)
+    ))
 
 
 def progress(session: Session, workshop_id: int) -> dict:
     """How many votes are given and by how many people: never which idea leads."""
-    cast, voters = session.execute(
-        select(func.count(Vote.id), func.count(func.distinct(Vote.participant_id)))
-        .where(Vote.workshop_id == workshop_id)
-    ).one()
+    cast, voters = session.execute(_PROGRESS, {"workshop_id": workshop_id}).one()
     return {"votes_cast": cast, "voters": voters}
 
 
-def _progress(session: Session, workshop_id: int) -> list[Fact]:
-    return [Fact("votes.progressed", workshop_id, progress(session, workshop_id),
-                 Audience.FACILITATORS)]
+def _progress(workshop_id: int) -> list[Fact]:
+    # Only that the count is due: one recount covers a burst of votes (workshop/summaries.py).
+    return [count_due("votes.progressed", workshop_id)]
