@@ -785,7 +785,7 @@ def test_progress_counts_this_workshops_votes_and_who_still_has_any(
     assert votes.progress(session, elsewhere.id) == {"votes_cast": 1, "voters": 1}
 
 
-def test_a_vote_locks_its_voter_and_leaves_the_workshop_free(
+def test_a_vote_locks_its_voter_and_shares_the_workshop_with_other_votes(
     app, session, make_workshop, make_participant, add_idea
 ):
     if db.engine.dialect.name != "postgresql":
@@ -797,9 +797,14 @@ def test_a_vote_locks_its_voter_and_leaves_the_workshop_free(
     votes.cast_vote(session, as_participant(voter), "v1", idea_id)  # not committed yet
 
     with db.engine.connect() as other:
-        # What a facilitator's command and a post take first: the workshop's row.
-        other.execute(text("SELECT id FROM workshop WHERE id = :id FOR NO KEY UPDATE NOWAIT"),
+        # Another participant's vote goes ahead: votes share the workshop's row.
+        other.execute(text("SELECT id FROM workshop WHERE id = :id FOR SHARE NOWAIT"),
                       {"id": workshop.id})
+        other.rollback()
+        # A phase change waits for the votes in flight, so none lands after the reveal.
+        with pytest.raises(OperationalError):
+            other.execute(text("SELECT id FROM workshop WHERE id = :id FOR NO KEY UPDATE NOWAIT"),
+                          {"id": workshop.id})
         other.rollback()
         # Another command of the same voter waits: the count-then-insert is one step.
         with pytest.raises(OperationalError):
@@ -1168,8 +1173,7 @@ def _waiting_for_the_workshop(app, action) -> Future:
             watcher.rollback()  # pg_stat_activity is read once per transaction
             if blocked:
                 # Its first lock is the workshop's row: it holds none a facilitator may need.
-                assert query.startswith("UPDATE workshop SET sequence") \
-                    or query.endswith("FOR NO KEY UPDATE"), query
+                assert query.endswith(("FOR NO KEY UPDATE", "FOR SHARE")), query
                 return waiting
             time.sleep(0.01)
     pytest.fail(f"the command did not wait for the workshop's row: {waiting.result()!r}")
@@ -1190,6 +1194,23 @@ def test_a_post_racing_the_close_of_posting_is_refused_under_the_lock(
     assert posting.result(timeout=10) == "posting_closed"
     assert count(session, Idea) == 0
     assert current_sequence(session, workshop.id) == 1  # phase.changed's, nothing after
+
+
+def test_a_vote_racing_the_close_of_voting_is_refused_under_the_lock(
+    app, session, make_workshop, make_participant, add_idea
+):
+    workshop = make_workshop(phase="voting")
+    voter, _ = make_participant(workshop)
+    idea_id = add_idea(voter, "Benches")
+    workshops.set_phase(session, as_facilitator(workshop), "results")  # not committed yet
+
+    voting = _waiting_for_the_workshop(app, lambda s: votes.cast_vote(
+        s, as_participant(voter), "v1", idea_id))
+    session.commit()
+
+    # The results told to the room stay the results: no vote lands after them.
+    assert voting.result(timeout=10) == "voting_closed"
+    assert count(session, Vote) == 0
 
 
 def test_erasing_a_participant_while_they_post_does_not_deadlock(

@@ -33,6 +33,14 @@ _vote = Vote.__table__
 # Locking the participant's row makes count-then-insert one step on PostgreSQL (20 taps at
 # once queue here), while the workshop's row stays free for everyone else's votes. On
 # SQLite, BEGIN IMMEDIATE already gave the transaction the write lock (see database.py).
+# Shared with every other vote, but not with phase.set: a vote in flight when the
+# facilitator closes voting either commits before the change or sees it. Taken first, as
+# every writer takes the workshop's row before any other.
+_PHASE_HELD = (
+    select(_workshop.c.phase).where(_workshop.c.id == bindparam("workshop_id"))
+    .with_for_update(read=True)
+)
+
 _VOTER = (
     select(_workshop.c.phase, _workshop.c.vote_budget, _workshop.c.votes_per_idea)
     .join(_participant, _participant.c.workshop_id == _workshop.c.id)
@@ -158,6 +166,7 @@ def results(session: Session, workshop_id: int) -> list[dict]:
 def _locked_voter(session: Session, actor: Actor) -> _Voter:
     row = None
     if actor.participant_id is not None:
+        session.execute(_PHASE_HELD, {"workshop_id": actor.workshop_id})
         row = session.execute(_VOTER, {"workshop_id": actor.workshop_id,
                                        "participant_id": actor.participant_id}).one_or_none()
     if row is None:
