@@ -16,7 +16,8 @@ class Room:
         self.frames: list[tuple[float, str, list[dict]]] = []
         self.later: list[tuple] = []
         self.broken = False
-        self.teller = Teller(self.send, window, self.start, self.sleep, clock=lambda: self.now)
+        self.teller = Teller(self.send, lambda _room: window, self.start, self.sleep,
+                             clock=lambda: self.now)
 
     def send(self, room: str, facts: list[dict]) -> None:
         if self.broken:
@@ -111,7 +112,8 @@ class Recounting:
         self.told: list[Fact] = []
         self.later: list[tuple] = []
         self.during_count = None  # a change made while a count is under way
-        self.summaries = Summaries(app, {"votes.progressed": self.count}, self.told.extend,
+        recounts = {"votes.progressed": self.count, "presence.changed": self.count}
+        self.summaries = Summaries(app, recounts, self.told.extend,
                                    window, lambda task, *args: self.later.append((task, args)),
                                    lambda _seconds: None)
 

@@ -17,7 +17,7 @@ from typing import Any
 from flask import Flask
 from sqlalchemy.orm import Session
 
-from .domain import Audience, Fact
+from .domain import COUNTS, Audience, Fact
 from .extensions import db
 
 log = logging.getLogger(__name__)
@@ -33,6 +33,8 @@ class Summaries:
     def __init__(self, app: Flask, recounts: dict[str, Recount],
                  tell: Callable[[list[Fact]], None], window: float,
                  start: Callable[..., Any], sleep: Callable[[float], None]):
+        if set(recounts) != COUNTS:
+            raise ValueError(f"every count needs its recount: {sorted(COUNTS)}")
         self._app = app
         self._recounts = recounts
         self._tell = tell

@@ -3,9 +3,9 @@
 Sending one frame to one phone costs the server 30-65 us of CPU (python-socketio queues it
 for each connection, whose writer then wakes to send it; see docs/performance.md). A room of
 300 phones posting 50 ideas a second would need 15,000 frames a second, most of a core, and
-queue behind them. So a room that was told something less than `window` seconds ago gets its
-next facts together, in one frame, when that window has passed; a room that has been quiet
-hears at once. A frame holds its facts in sequence order, and never overtakes the one before.
+queue behind them. So a room that was told something less than its window ago gets its next
+facts together, in one frame, when that window has passed; a room that has been quiet hears
+at once. A frame holds its facts in sequence order, and never overtakes the one before.
 """
 
 from __future__ import annotations
@@ -22,9 +22,12 @@ Frame = list[dict[str, Any]]  # [{"name": "idea.posted", "payload": {"seq": 7, .
 
 
 class Teller:
-    """Sends each room's facts as `facts` frames, no closer together than `window` seconds."""
+    """Sends each room's facts as `facts` frames, no closer together than its window.
 
-    def __init__(self, send: Callable[[str, Frame], None], window: float,
+    `window(room)` is in seconds and may grow with the room: a frame's cost is per phone.
+    """
+
+    def __init__(self, send: Callable[[str, Frame], None], window: Callable[[str], float],
                  start: Callable[..., Any], sleep: Callable[[float], None],
                  clock: Callable[[], float] = time.monotonic):
         self._send = send
@@ -47,7 +50,7 @@ class Teller:
             if waiting is not None:
                 waiting.extend(facts)
                 return
-            wait = self._last_sent.get(room, float("-inf")) + self._window - self._clock()
+            wait = self._last_sent.get(room, float("-inf")) + self._window(room) - self._clock()
             if wait > 0:
                 self._waiting[room] = list(facts)
                 self._start(self._send_later, room, wait)
