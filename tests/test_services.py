@@ -1173,7 +1173,8 @@ def _waiting_for_the_workshop(app, action) -> Future:
             watcher.rollback()  # pg_stat_activity is read once per transaction
             if blocked:
                 # Its first lock is the workshop's row: it holds none a facilitator may need.
-                assert query.endswith(("FOR NO KEY UPDATE", "FOR SHARE")), query
+                assert query.startswith("UPDATE workshop SET sequence") \
+                    or query.endswith(("FOR NO KEY UPDATE", "FOR SHARE")), query
                 return waiting
             time.sleep(0.01)
     pytest.fail(f"the command did not wait for the workshop's row: {waiting.result()!r}")

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from ..domain import DomainError, Fact, Phase, check_can_post, clean_idea_text
 from ..models import Idea, Participant, Workshop, utcnow
-from .access import Actor, facilitated_workshop, participant_of, stamp, take_turn
+from .access import Actor, facilitated_workshop, give_back, participant_of, stamp, take_turn
 from .payloads import idea_payload
 
 
@@ -20,7 +20,8 @@ def post_idea(session: Session, actor: Actor, key: str, text: str) -> tuple[dict
         return {"idea": idea_payload(stored, participant)}, []
     check_can_post(phase)
     text = clean_idea_text(text)
-    check_can_post(take_turn(session, participant.workshop_id))
+    turn = take_turn(session, participant.workshop_id)
+    check_can_post(turn.phase)
     try:
         idea = session.scalars(
             _insert(session, Idea).values(
@@ -34,29 +35,31 @@ def post_idea(session: Session, actor: Actor, key: str, text: str) -> tuple[dict
         raise DomainError("forbidden", "not a participant of this workshop") from None
     if idea is None:
         # The same key raced in from another connection: answer with what that one stored.
+        give_back(session, turn)
         return {"idea": idea_payload(_idea_by_key(session, participant.id, key),
                                      participant)}, []
     payload = idea_payload(idea, participant)
     return {"idea": payload}, stamp(
-        session, [Fact("idea.posted", idea.workshop_id, {"idea": payload})])
+        session, [Fact("idea.posted", idea.workshop_id, {"idea": payload})], turn)
 
 
 def edit_idea(session: Session, actor: Actor, idea_id: int, text: str) -> tuple[dict, list[Fact]]:
     """Change the text of one's own idea while posting is open."""
     participant = participant_of(session, actor)
     text = clean_idea_text(text)
-    phase = take_turn(session, participant.workshop_id)
+    turn = take_turn(session, participant.workshop_id)
     # Read only now: a facilitator who hid or deleted it before this turn has committed.
     idea = _own_idea(session, participant, idea_id)
-    check_can_post(phase)
+    check_can_post(turn.phase)
     if text == idea.text:
+        give_back(session, turn)
         return {"idea": idea_payload(idea, participant)}, []
     idea.text = text
     idea.edited_at = utcnow()
     session.flush()
     payload = idea_payload(idea, participant)
     return {"idea": payload}, stamp(
-        session, [Fact("idea.edited", idea.workshop_id, {"idea": payload})])
+        session, [Fact("idea.edited", idea.workshop_id, {"idea": payload})], turn)
 
 
 def delete_idea(session: Session, actor: Actor, idea_id: int) -> tuple[dict, list[Fact]]:
@@ -68,12 +71,12 @@ def delete_idea(session: Session, actor: Actor, idea_id: int) -> tuple[dict, lis
         session.flush()
         return {"idea_id": idea_id}, stamp(session, [fact])
     participant = participant_of(session, actor)
-    phase = take_turn(session, participant.workshop_id)
+    turn = take_turn(session, participant.workshop_id)
     idea = _own_idea(session, participant, idea_id)
-    check_can_post(phase)
+    check_can_post(turn.phase)
     session.delete(idea)
     session.flush()
-    return {"idea_id": idea_id}, stamp(session, [fact])
+    return {"idea_id": idea_id}, stamp(session, [fact], turn)
 
 
 def set_idea_hidden(
