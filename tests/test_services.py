@@ -1165,18 +1165,24 @@ def _waiting_for_the_workshop(app, action) -> Future:
     pool.shutdown(wait=False)
     pid = backend.get(timeout=10)
     deadline = time.monotonic() + 10
+    waited_on = None
     with db.engine.connect() as watcher:
         while time.monotonic() < deadline and not waiting.done():
+            # The wait is read live but the query text is not: for a moment after a statement
+            # starts waiting, `query` may still show the one before, so look again.
             blocked, query = watcher.execute(text(
                 "SELECT cardinality(pg_blocking_pids(pid)) > 0, query FROM pg_stat_activity"
                 " WHERE pid = :pid"), {"pid": pid}).one()
             watcher.rollback()  # pg_stat_activity is read once per transaction
             if blocked:
+                waited_on = query
                 # Its first lock is the workshop's row: it holds none a facilitator may need.
-                assert query.startswith("UPDATE workshop SET sequence") \
-                    or query.endswith(("FOR NO KEY UPDATE", "FOR SHARE")), query
-                return waiting
+                if query.startswith("UPDATE workshop SET sequence") \
+                        or query.endswith(("FOR NO KEY UPDATE", "FOR SHARE")):
+                    return waiting
             time.sleep(0.01)
+    if waited_on is not None:
+        pytest.fail(f"the command waited on another lock first: {waited_on}")
     pytest.fail(f"the command did not wait for the workshop's row: {waiting.result()!r}")
 
 
@@ -1230,6 +1236,25 @@ def test_erasing_a_participant_while_they_post_does_not_deadlock(
 
     assert posting.result(timeout=10) == "forbidden"
     assert count(session, Idea) == 0
+
+
+def test_erasing_a_participant_while_they_vote_for_their_own_idea_does_not_deadlock(
+    app, session, make_workshop, make_participant, add_idea
+):
+    workshop = make_workshop(phase="voting")
+    voter, _ = make_participant(workshop)
+    own_idea = add_idea(voter, "Mine")
+    board = as_facilitator(workshop)
+    facilitated_workshop(session, board)
+
+    # The vote would lock its voter, then wait for the idea's row the erasure deletes.
+    voting = _waiting_for_the_workshop(app, lambda s: votes.cast_vote(
+        s, as_participant(voter), "v1", own_idea))
+    erasure.erase_participant(session, board, voter.id)
+    session.commit()
+
+    assert voting.result(timeout=10) == "forbidden"
+    assert count(session, Vote) == 0
 
 
 def test_moving_an_idea_while_its_author_edits_it_does_not_deadlock(
