@@ -3,9 +3,11 @@ the facilitators' counts are recounted once for many changes."""
 
 from __future__ import annotations
 
+import pytest
+
 from workshop.domain import Fact
 from workshop.summaries import Summaries
-from workshop.telling import Teller
+from workshop.telling import Teller, room_window
 
 
 class Room:
@@ -176,3 +178,9 @@ def test_without_a_window_each_change_is_counted_and_told_at_once(app):
         room.value = 5
         room.summaries.due("votes.progressed", 7)
     assert room.later == [] and room.told[-1].payload == {"votes_cast": 5}
+
+
+def test_a_big_room_gets_fewer_fuller_frames():
+    assert room_window(0.05, 30) == room_window(0.05, 500) == 0.05
+    assert room_window(0.05, 1000) == pytest.approx(0.1)
+    assert room_window(0, 1000) == 0  # the test suite's "at once" stays at once

@@ -26,7 +26,7 @@ from .services import presence, votes
 from .services.access import Actor
 from .services.participants import participant_by_token
 from .summaries import Summaries
-from .telling import Teller
+from .telling import Teller, room_window
 
 log = logging.getLogger(__name__)
 
@@ -44,10 +44,6 @@ class Connection:
 # Per process: a socket lives on exactly one process, and its identity is re-derived from the
 # database on every reconnect, so this is never the only copy of anything.
 connections: dict[str, Connection] = {}
-
-
-# Rooms up to this size hear their facts at most FACT_WINDOW apart; bigger ones wait longer.
-PHONES_PER_WINDOW = 500
 
 
 def workshop_room(workshop_id: int) -> str:
@@ -165,11 +161,8 @@ def register(server: SocketIO, app: Flask) -> None:
     window = app.config["FACT_WINDOW"]
 
     def window_for(room: str) -> float:
-        # Each frame costs the server a send per phone here, and a big room's sends starve
-        # the database's round trips (1,000 phones on PostgreSQL: ack p99 2 s at 50 ms, 0.12 s
-        # at 100 ms): past PHONES_PER_WINDOW phones, the window grows with the room.
-        phones = len(server.server.manager.rooms.get("/", {}).get(room, ()))
-        return window * max(1.0, phones / PHONES_PER_WINDOW)
+        # Only this process's phones: each process sends to its own.
+        return room_window(window, len(server.server.manager.rooms.get("/", {}).get(room, ())))
 
     app.extensions["tupa.teller"] = Teller(
         _send_frame, window_for, server.start_background_task, server.sleep)

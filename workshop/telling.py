@@ -20,6 +20,19 @@ log = logging.getLogger(__name__)
 
 Frame = list[dict[str, Any]]  # [{"name": "idea.posted", "payload": {"seq": 7, ...}}, ...]
 
+# Rooms up to this size hear their facts at most the configured window apart.
+PHONES_PER_WINDOW = 500
+
+
+def room_window(window: float, phones: int) -> float:
+    """How far apart a room's frames are: past PHONES_PER_WINDOW phones, longer with the room.
+
+    Each frame costs the server a send per phone, and a big room's sends starve the
+    database's round trips (1,000 phones on PostgreSQL: ack p99 2 s with 50 ms windows,
+    0.12 s with 100 ms; docs/performance.md).
+    """
+    return window * max(1.0, phones / PHONES_PER_WINDOW)
+
 
 class Teller:
     """Sends each room's facts as `facts` frames, no closer together than its window.
