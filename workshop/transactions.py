@@ -72,7 +72,8 @@ class Batcher:
     def run(self, name: str, actor: Actor, payload: Any) -> Outcome:
         """Queue a command, wait until its batch is committed, and return its outcome.
 
-        Its facts are told to the room by the writer, in sequence order, before this returns.
+        Its facts are handed to the rooms' teller by the writer, in sequence order, before
+        this returns; a busy room hears them with its next frame (workshop/telling.py).
         """
         self._ensure_writer()
         done = threading.Event()

@@ -608,6 +608,15 @@ def settle(crowd: Crowd, timeout: float = CONVERGE) -> float:
         time.sleep(0.1)
 
 
+def _each_sent_is_one_row(what: str, sent: dict, rows: list) -> None:
+    counted = Counter((row.participant_id, row.client_key) for row in rows)
+    doubled = {key: n for key, n in counted.items() if n > 1}
+    assert not doubled, f"{what} stored more than once: {doubled}"
+    assert set(counted) == set(sent), (
+        f"{what} lost: {sorted(set(sent) - set(counted))[:10]}, "
+        f"never sent: {sorted(set(counted) - set(sent))[:10]}")
+
+
 def assert_stored_once(crowd: Crowd) -> None:
     """Every issued command was answered ok and is stored exactly once; nothing else is."""
     for phone in crowd.phones:
@@ -617,12 +626,7 @@ def assert_stored_once(crowd: Crowd) -> None:
     posted = {(phone.participant_id, c.payload["key"]): c
               for phone in crowd.posters for c in phone.finished}
     rows = stored_ideas(crowd.server, crowd.posting.id)
-    counted = Counter((idea.participant_id, idea.client_key) for idea in rows)
-    doubled = {key: n for key, n in counted.items() if n > 1}
-    assert not doubled, f"ideas stored more than once: {doubled}"
-    assert set(counted) == set(posted), (
-        f"lost: {sorted(set(posted) - set(counted))[:10]}, "
-        f"never sent: {sorted(set(counted) - set(posted))[:10]}")
+    _each_sent_is_one_row("ideas", posted, rows)
     for idea in rows:
         command = posted[(idea.participant_id, idea.client_key)]
         acknowledged = command.answer["data"]["idea"]
@@ -634,12 +638,7 @@ def assert_stored_once(crowd: Crowd) -> None:
     cast = {(phone.participant_id, c.payload["key"]): c
             for phone in crowd.voters for c in phone.finished}
     rows = stored_votes(crowd.server, crowd.voting.id)
-    counted = Counter((vote.participant_id, vote.client_key) for vote in rows)
-    doubled = {key: n for key, n in counted.items() if n > 1}
-    assert not doubled, f"votes stored more than once: {doubled}"
-    assert set(counted) == set(cast), (
-        f"lost: {sorted(set(cast) - set(counted))[:10]}, "
-        f"never sent: {sorted(set(counted) - set(cast))[:10]}")
+    _each_sent_is_one_row("votes", cast, rows)
     for vote in rows:
         command = cast[(vote.participant_id, vote.client_key)]
         assert vote.idea_id == command.payload["idea_id"] \
