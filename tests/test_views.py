@@ -448,6 +448,11 @@ def test_board_and_presenter_get_their_page_data(app, make_facilitator, make_wor
     assert data == {
         "role": "facilitator", "workshop_id": workshop.id, "lang": "sv",
         "messages": data["messages"],
+        "settings": {
+            "idea_max_length": 500, "cluster_name_max_length": 80,
+            "phases": ["lobby", "posting", "grouping", "voting", "results"],
+            "organisation_types": ["city", "company", "research", "citizen", "other"],
+        },
         "join_code": f"{workshop.join_code[:4]}-{workshop.join_code[4:]}",
         "join_url": f"http://localhost/w/{workshop.join_code}", "qr_url": f"{base}/qr.svg",
         "export_csv_url": f"{base}/export.csv", "export_json_url": f"{base}/export.json",

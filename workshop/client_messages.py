@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from .domain import OrganisationType, Phase
+from .domain import CLUSTER_NAME_MAX_LENGTH, IDEA_MAX_LENGTH, OrganisationType, Phase
 
 PHASE_NAMES = {
     Phase.LOBBY.value: _l("Not started yet"),
@@ -130,3 +130,13 @@ def client_messages() -> dict[str, str]:
     messages.update({f"organisation_type.{key}": str(text)
                      for key, text in ORGANISATION_TYPE_NAMES.items()})
     return messages
+
+
+def page_settings() -> dict:
+    """The workshop's limits, phases and organisation types, for a page's JSON data block."""
+    return {
+        "idea_max_length": IDEA_MAX_LENGTH,
+        "cluster_name_max_length": CLUSTER_NAME_MAX_LENGTH,
+        "phases": [phase.value for phase in Phase],
+        "organisation_types": [kind.value for kind in OrganisationType],
+    }

@@ -10,7 +10,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from ..client_messages import client_messages
+from ..client_messages import client_messages, page_settings
 from ..domain import format_join_code
 from ..export import export_filename, ideas_csv, workshop_json
 from ..extensions import db
@@ -59,6 +59,7 @@ def _facilitator_page_data(workshop: Workshop, role: str) -> dict:
         "workshop_id": workshop.id,
         "lang": str(get_locale()),
         "messages": client_messages(),
+        "settings": page_settings(),
         "join_code": format_join_code(workshop.join_code),
         "join_url": join_url(workshop),
         "qr_url": url_for("qr", workshop_id=workshop.id),

@@ -8,7 +8,7 @@ from flask import Response, current_app, g, redirect, render_template, request, 
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
-from ..client_messages import ORGANISATION_TYPE_NAMES, client_messages
+from ..client_messages import ORGANISATION_TYPE_NAMES, client_messages, page_settings
 from ..domain import (
     NICKNAME_MAX_LENGTH,
     ORGANISATION_NAME_MAX_LENGTH,
@@ -135,6 +135,7 @@ def entry(code: str):
         "workshop_id": workshop.id,
         "lang": str(get_locale()),
         "messages": client_messages(),
+        "settings": page_settings(),
         "join_code": format_join_code(workshop.join_code),
         "join_url": join_url(workshop),
         "qr_url": url_for("qr", workshop_id=workshop.id),
