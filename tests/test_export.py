@@ -10,8 +10,8 @@ import re
 import pytest
 from conftest import PASSWORD
 
-from workshop.export import CSV_COLUMNS, export_filename, ideas_csv, inert, workshop_json
 from workshop.extensions import db
+from workshop.reports.formats import CSV_COLUMNS, export_filename, ideas_csv, inert, workshop_json
 from workshop.services import clusters, ideas, votes, workshops
 from workshop.services.access import Actor
 

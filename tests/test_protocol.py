@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from workshop.commands import REGISTRY
-from workshop.domain import COMMANDS, FACTS
+from workshop.domain.protocol import COMMANDS, FACTS
 from workshop.languages import ERROR_MESSAGES
+from workshop.realtime.commands import REGISTRY
 
 PROTOCOL = Path(__file__).parent.parent / "docs" / "protocol.md"
 
@@ -60,7 +60,7 @@ def test_the_command_registry_matches_the_domain_list():
 
 
 def test_the_browser_client_listens_for_every_fact_and_no_other():
-    source = (Path(__file__).parent.parent / "static" / "js" / "connection.js").read_text()
+    source = (Path(__file__).parent.parent / "static" / "js" / "core" / "connection.js").read_text()
     listed = re.search(r"export const FACTS = new Set\(\[(.*?)\]\);", source, re.S)
     assert listed, "connection.js no longer declares FACTS"
     assert set(re.findall(r'"([a-z_.]+)"', listed.group(1))) == set(FACTS)

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from workshop.domain import Fact
-from workshop.summaries import Summaries
-from workshop.telling import Teller, room_window
+from workshop.domain.protocol import Fact
+from workshop.realtime.counts import Counts
+from workshop.realtime.telling import Teller, room_window
 
 
 class Room:
@@ -106,7 +106,7 @@ def test_a_frame_that_cannot_be_sent_is_logged_and_the_room_goes_on(caplog):
 
 
 class Recounting:
-    """Summaries with a hand-run scheduler, counting a number the test changes."""
+    """Counts with a hand-run scheduler, counting a number the test changes."""
 
     def __init__(self, app, window: float = 0.05):
         self.value = 0
@@ -115,7 +115,7 @@ class Recounting:
         self.later: list[tuple] = []
         self.during_count = None  # a change made while a count is under way
         recounts = {"votes.progressed": self.count, "presence.changed": self.count}
-        self.summaries = Summaries(app, recounts, self.told.extend,
+        self.summaries = Counts(app, recounts, self.told.extend,
                                    window, lambda task, *args: self.later.append((task, args)),
                                    lambda _seconds: None)
 

@@ -10,9 +10,9 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from workshop import transactions
 from workshop.extensions import db
 from workshop.models import Idea, Vote
+from workshop.realtime import commands, transactions
 from workshop.services.access import Actor
 
 
@@ -39,14 +39,15 @@ def test_twenty_taps_at_once_keep_five_and_refuse_the_rest_one_by_one(
     workshop = make_workshop(phase="posting")
     participant, _ = make_participant(workshop)
     phone = Actor(workshop.id, participant_id=participant.id)
-    posted = batcher.run("idea.post", phone, {"key": "i", "text": "Shade"})
+    posted = batcher.run(commands.work("idea.post", phone, {"key": "i", "text": "Shade"}))
     board = Actor(workshop.id, facilitator_id=workshop.facilitator_id)
-    batcher.run("phase.set", board, {"phase": "voting"})
+    batcher.run(commands.work("phase.set", board, {"phase": "voting"}))
     idea_id = posted.result["idea"]["id"]
 
     with ThreadPoolExecutor(max_workers=20) as pool:
         outcomes = list(pool.map(
-            lambda n: batcher.run("vote.cast", phone, {"key": f"v{n}", "idea_id": idea_id}),
+            lambda n: batcher.run(
+                commands.work("vote.cast", phone, {"key": f"v{n}", "idea_id": idea_id})),
             range(20)))
 
     kept = [o for o in outcomes if o.result]
@@ -73,8 +74,8 @@ def test_a_failed_commit_stores_nothing_and_answers_busy(
         return real_commit(session)
 
     monkeypatch.setattr(Session, "commit", commit_once_failing)
-    lost = batcher.run("idea.post", phone, {"key": "a", "text": "Lost?"})
-    again = batcher.run("idea.post", phone, {"key": "a", "text": "Lost?"})
+    lost = batcher.run(commands.work("idea.post", phone, {"key": "a", "text": "Lost?"}))
+    again = batcher.run(commands.work("idea.post", phone, {"key": "a", "text": "Lost?"}))
 
     assert lost.failure == "server_busy" and not lost.facts
     assert again.result["idea"]["text"] == "Lost?"
@@ -91,9 +92,9 @@ def test_a_command_answered_busy_while_queued_is_never_stored_later(
     batcher = transactions.Batcher(app, writers.append, lambda facts: None)
     monkeypatch.setattr(transactions, "ANSWER_TIMEOUT", 0.2)
 
-    late = batcher.run("idea.post", phone, {"key": "late", "text": "Too late"})
+    late = batcher.run(commands.work("idea.post", phone, {"key": "late", "text": "Too late"}))
     threading.Thread(target=writers[0], daemon=True).start()  # the writer wakes up only now
-    after = batcher.run("idea.post", phone, {"key": "next", "text": "On time"})
+    after = batcher.run(commands.work("idea.post", phone, {"key": "next", "text": "On time"}))
 
     assert late.failure == "server_busy"
     assert after.result["idea"]["text"] == "On time"

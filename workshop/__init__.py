@@ -7,11 +7,12 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import cli, headers, sockets, views
+from . import cli, headers, views
 from .config import Config
 from .database import tune_engine
 from .extensions import babel, csrf, db, migrate, socketio
 from .languages import select_locale
+from .realtime import handlers
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -46,5 +47,5 @@ def create_app(config: object | None = None) -> Flask:
     headers.register(app)
     views.register(app)
     cli.register(app)
-    sockets.register(socketio, app)
+    handlers.register(socketio, app)
     return app

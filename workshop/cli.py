@@ -6,7 +6,7 @@ import click
 from flask import Flask
 from flask_migrate import upgrade
 
-from .domain import DomainError
+from .domain.errors import DomainError
 from .extensions import db
 from .services import erasure, facilitators
 

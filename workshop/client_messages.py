@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from .domain import CLUSTER_NAME_MAX_LENGTH, IDEA_MAX_LENGTH, OrganisationType, Phase
+from .domain.ideas import CLUSTER_NAME_MAX_LENGTH, IDEA_MAX_LENGTH
+from .domain.people import OrganisationType
+from .domain.phases import Phase
 
 PHASE_NAMES = {
     Phase.LOBBY.value: _l("Not started yet"),

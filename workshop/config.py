@@ -93,7 +93,6 @@ class Config:
     SESSION_COOKIE_NAME = "tupa_session"
     WTF_CSRF_TIME_LIMIT = None  # a facilitator's form stays valid through a long workshop
 
-    LANGUAGES = ("fi", "sv", "en")
     BABEL_DEFAULT_LOCALE = os.environ.get("TUPA_DEFAULT_LANGUAGE", "fi")
     BABEL_DEFAULT_TIMEZONE = os.environ.get("TUPA_TIMEZONE", "Europe/Helsinki")
     BABEL_TRANSLATION_DIRECTORIES = str(Path(__file__).parent / "translations")

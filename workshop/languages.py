@@ -5,7 +5,9 @@ from __future__ import annotations
 from flask import g, request, session
 from flask_babel import lazy_gettext as _l
 
-LANGUAGES = ("fi", "sv", "en")
+from .domain.workshops import LANGUAGES
+
+
 LANGUAGE_NAMES = {"fi": "Suomi", "sv": "Svenska", "en": "English"}
 
 

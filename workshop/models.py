@@ -21,17 +21,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .domain import (
-    CLIENT_KEY_MAX_LENGTH,
-    CLUSTER_NAME_MAX_LENGTH,
-    IDEA_MAX_LENGTH,
-    NICKNAME_MAX_LENGTH,
-    ORGANISATION_NAME_MAX_LENGTH,
-    QUESTION_MAX_LENGTH,
-    TITLE_MAX_LENGTH,
-    OrganisationType,
-    Phase,
-)
+from .domain.ideas import CLUSTER_NAME_MAX_LENGTH, IDEA_MAX_LENGTH
+from .domain.people import NICKNAME_MAX_LENGTH, ORGANISATION_NAME_MAX_LENGTH, OrganisationType
+from .domain.phases import Phase
+from .domain.text import CLIENT_KEY_MAX_LENGTH
+from .domain.workshops import QUESTION_MAX_LENGTH, TITLE_MAX_LENGTH
 from .extensions import db
 
 

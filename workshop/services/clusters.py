@@ -6,17 +6,20 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from ..domain import CLUSTER_NAME_MAX_LENGTH, DomainError, Fact, clean_text
-from ..models import Cluster, Idea, utcnow
-from .access import Actor, facilitated_workshop, stamp
+from ..domain.errors import DomainError
+from ..domain.ideas import clean_cluster_name
+from ..domain.protocol import Fact
+from ..models import Cluster, Idea, Workshop, utcnow
+from .access import Actor, workshop_for_change
 from .ideas import idea_in_workshop
 from .payloads import cluster_payload
+from .sequence import stamp
 
 
 def create_cluster(session: Session, actor: Actor, key: str, name: str) -> tuple[dict, list[Fact]]:
     """Add a named, empty cluster, once per client key."""
-    workshop = facilitated_workshop(session, actor)
-    name = _clean_name(name)
+    workshop = workshop_for_change(session, actor)
+    name = clean_cluster_name(name)
     existing = _cluster_by_key(session, workshop.id, key)
     if existing is not None:
         return {"cluster": _one(session, existing)}, []
@@ -38,9 +41,9 @@ def rename_cluster(
     session: Session, actor: Actor, cluster_id: int, name: str
 ) -> tuple[dict, list[Fact]]:
     """Give a cluster a new name."""
-    workshop = facilitated_workshop(session, actor)
+    workshop = workshop_for_change(session, actor)
     cluster = _cluster_in_workshop(session, workshop.id, cluster_id)
-    name = _clean_name(name)
+    name = clean_cluster_name(name)
     if name == cluster.name:
         return {"cluster": _one(session, cluster)}, []
     cluster.name = name
@@ -50,7 +53,7 @@ def rename_cluster(
 
 def delete_cluster(session: Session, actor: Actor, cluster_id: int) -> tuple[dict, list[Fact]]:
     """Remove a cluster; its ideas go back among the ungrouped ones, none is lost."""
-    workshop = facilitated_workshop(session, actor)
+    workshop = workshop_for_change(session, actor)
     cluster = _cluster_in_workshop(session, workshop.id, cluster_id)
     for idea in _members(session, workshop.id, cluster.id):
         idea.cluster_id = None
@@ -66,7 +69,7 @@ def move_idea(
 
     Ungrouped ideas are always shown in posting order, so a position there is ignored.
     """
-    workshop = facilitated_workshop(session, actor)
+    workshop = workshop_for_change(session, actor)
     idea = idea_in_workshop(session, workshop.id, idea_id)
     if cluster_id is not None:
         _cluster_in_workshop(session, workshop.id, cluster_id)
@@ -132,5 +135,7 @@ def _cluster_by_key(session: Session, workshop_id: int, key: str) -> Cluster | N
     ).scalar_one_or_none()
 
 
-def _clean_name(name: object) -> str:
-    return clean_text(name, max_length=CLUSTER_NAME_MAX_LENGTH, required=True, field_name="name")
+
+def snapshot_part(session: Session, actor: Actor, workshop: Workshop) -> dict:
+    """Every cluster with its ideas, in order."""
+    return {"clusters": clusters_of(session, workshop.id)}

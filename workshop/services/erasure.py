@@ -7,25 +7,40 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from ..domain import DomainError, Fact
+from ..domain.errors import DomainError
+from ..domain.protocol import Fact
 from ..models import Cluster, FactLog, Idea, Participant, Presence, Vote, Workshop, utcnow
 from . import presence
-from .access import Actor, facilitated_workshop, stamp
+from .access import Actor, workshop_for_change
 from .clusters import clusters_of
+from .sequence import stamp
 
 
-def erase_workshop(session: Session, actor: Actor) -> None:
-    """Delete a workshop and every row that belongs to it."""
-    workshop = facilitated_workshop(session, actor)
+def erase_workshop(session: Session, actor: Actor) -> tuple[dict, list[Fact]]:
+    """Delete a workshop and every row that belongs to it; its open phones are to hang up.
+
+    Nobody is told: every screen of the workshop is hung up instead (`sockets`).
+    """
+    workshop = workshop_for_change(session, actor)
+    # Read before the rows that name them go.
+    sockets = presence.open_sockets(session, workshop.id)
+    title = workshop.title
     _delete_workshops(session, [workshop.id])
+    return {"title": title, "sockets": sockets}, []
 
 
-def erase_participant(session: Session, actor: Actor, participant_id: int) -> list[Fact]:
-    """Delete one participant with their ideas and votes; screens drop their ideas."""
-    workshop = facilitated_workshop(session, actor)
+def erase_participant(
+    session: Session, actor: Actor, participant_id: int
+) -> tuple[dict, list[Fact]]:
+    """Delete one participant with their ideas and votes; screens drop their ideas.
+
+    Their open phones are to hang up (`sockets`): they would otherwise stay in the room.
+    """
+    workshop = workshop_for_change(session, actor)
     participant = session.get(Participant, participant_id)
     if participant is None or participant.workshop_id != workshop.id:
         raise DomainError("not_found", "no such participant")
+    sockets = presence.open_sockets(session, workshop.id, participant.id)
     idea_ids = list(session.execute(
         select(Idea.id).where(Idea.participant_id == participant.id).order_by(Idea.id)
     ).scalars())
@@ -44,7 +59,7 @@ def erase_participant(session: Session, actor: Actor, participant_id: int) -> li
                           {"clusters": clusters_of(session, workshop.id)}))
     # Their presence rows went without a disconnect: the boards' counts must hear of it here.
     facts.append(presence.changed(workshop.id))
-    return stamp(session, facts)
+    return {"participant_id": participant_id, "sockets": sockets}, stamp(session, facts)
 
 
 def purge_older_than(session: Session, days: int, now: datetime | None = None) -> int:

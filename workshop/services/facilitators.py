@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from ..domain import DomainError, clean_text
+from ..domain.errors import DomainError
+from ..domain.text import clean_text
+from ..domain.tokens import new_token, token_digest
 from ..models import Facilitator, SetupToken, utcnow
 
 # Deliberately slow to compute; the tests swap in a fast one (a hash records its own method,
@@ -20,10 +21,6 @@ NAME_MAX_LENGTH = 80
 _UNKNOWN_NAME_HASH = generate_password_hash(secrets.token_urlsafe(16))
 
 
-def _digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def has_facilitator(session: Session) -> bool:
     """Whether anyone can sign in yet."""
     return session.execute(select(func.count()).select_from(Facilitator)).scalar_one() > 0
@@ -32,8 +29,8 @@ def has_facilitator(session: Session) -> bool:
 def issue_setup_token(session: Session) -> str:
     """A fresh one-time set-up token; any earlier one stops working."""
     session.execute(delete(SetupToken))
-    token = secrets.token_urlsafe(32)
-    session.add(SetupToken(token_hash=_digest(token), created_at=utcnow()))
+    token = new_token()
+    session.add(SetupToken(token_hash=token_digest(token), created_at=utcnow()))
     session.flush()
     return token
 
@@ -41,7 +38,7 @@ def issue_setup_token(session: Session) -> str:
 def setup_token_valid(session: Session, token: str) -> bool:
     """Whether a set-up link may still be used."""
     found = session.execute(
-        select(SetupToken).where(SetupToken.token_hash == _digest(token))
+        select(SetupToken).where(SetupToken.token_hash == token_digest(token))
     ).scalar_one_or_none()
     return found is not None
 

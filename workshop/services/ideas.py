@@ -7,21 +7,22 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from ..domain import DomainError, Fact, Phase, check_can_post, clean_idea_text
+from ..domain.errors import DomainError
+from ..domain.ideas import clean_idea_text, visible_to
+from ..domain.protocol import Fact
 from ..models import Idea, Participant, Workshop, utcnow
-from .access import Actor, facilitated_workshop, give_back, participant_of, stamp, take_turn
+from .access import Actor, participant_of, workshop_for_change
 from .payloads import idea_payload
+from .sequence import give_back, stamp, take_turn
 
 
 def post_idea(session: Session, actor: Actor, key: str, text: str) -> tuple[dict, list[Fact]]:
     """Store a participant's idea once per client key and tell the workshop."""
-    participant, phase, stored = _author_and_stored(session, actor, key)
+    participant, stored = _author_and_stored(session, actor, key)
     if stored is not None:
         return {"idea": idea_payload(stored, participant)}, []
-    check_can_post(phase)
     text = clean_idea_text(text)
-    turn = take_turn(session, participant.workshop_id)
-    check_can_post(turn.phase)
+    turn = take_turn(session, actor)
     try:
         idea = session.scalars(
             _insert(session, Idea).values(
@@ -47,10 +48,9 @@ def edit_idea(session: Session, actor: Actor, idea_id: int, text: str) -> tuple[
     """Change the text of one's own idea while posting is open."""
     participant = participant_of(session, actor)
     text = clean_idea_text(text)
-    turn = take_turn(session, participant.workshop_id)
+    turn = take_turn(session, actor)
     # Read only now: a facilitator who hid or deleted it before this turn has committed.
     idea = _own_idea(session, participant, idea_id)
-    check_can_post(turn.phase)
     if text == idea.text:
         give_back(session, turn)
         return {"idea": idea_payload(idea, participant)}, []
@@ -66,14 +66,13 @@ def delete_idea(session: Session, actor: Actor, idea_id: int) -> tuple[dict, lis
     """Delete an idea: a participant their own while posting is open, a facilitator any."""
     fact = Fact("idea.deleted", actor.workshop_id, {"idea_id": idea_id})
     if actor.is_facilitator:
-        workshop = facilitated_workshop(session, actor)
+        workshop = workshop_for_change(session, actor)
         session.delete(idea_in_workshop(session, workshop.id, idea_id))
         session.flush()
         return {"idea_id": idea_id}, stamp(session, [fact])
     participant = participant_of(session, actor)
-    turn = take_turn(session, participant.workshop_id)
+    turn = take_turn(session, actor)
     idea = _own_idea(session, participant, idea_id)
-    check_can_post(turn.phase)
     session.delete(idea)
     session.flush()
     return {"idea_id": idea_id}, stamp(session, [fact], turn)
@@ -83,7 +82,7 @@ def set_idea_hidden(
     session: Session, actor: Actor, idea_id: int, hidden: bool
 ) -> tuple[dict, list[Fact]]:
     """Hide an idea from participants' screens, or show it again (facilitator only)."""
-    workshop = facilitated_workshop(session, actor)
+    workshop = workshop_for_change(session, actor)
     idea = idea_in_workshop(session, workshop.id, idea_id)
     if idea.hidden == hidden:
         return {"idea_id": idea_id, "hidden": hidden}, []
@@ -111,12 +110,11 @@ def idea_in_workshop(
 
 def _author_and_stored(
     session: Session, actor: Actor, key: str
-) -> tuple[Participant, Phase, Idea | None]:
-    # One round trip, no lock: the participant, their workshop's phase, and the idea they
-    # may already have stored under this key (a phone re-sends when an answer was lost).
+) -> tuple[Participant, Idea | None]:
+    # One round trip, no lock: the participant and the idea they may already have stored
+    # under this key (a phone re-sends when an answer was lost).
     row = session.execute(
-        select(Participant, Workshop.phase, Idea)
-        .join(Workshop, Workshop.id == Participant.workshop_id)
+        select(Participant, Idea)
         .outerjoin(Idea, (Idea.participant_id == Participant.id) & (Idea.client_key == key))
         .where(Participant.id == actor.participant_id,
                Participant.workshop_id == actor.workshop_id)
@@ -124,8 +122,8 @@ def _author_and_stored(
     if row is None:
         participant_of(session, actor)  # says why: a facilitator, or not in this workshop
         raise DomainError("not_found", "no such workshop")
-    participant, phase, stored = row
-    return participant, Phase(phase), stored
+    participant, stored = row
+    return participant, stored
 
 
 def _insert(session: Session, model: type) -> Insert:
@@ -149,3 +147,13 @@ def _idea_by_key(session: Session, participant_id: int, key: str) -> Idea | None
     return session.execute(
         select(Idea).where(Idea.participant_id == participant_id, Idea.client_key == key)
     ).scalar_one_or_none()
+
+
+def snapshot_part(session: Session, actor: Actor, workshop: Workshop) -> dict:
+    """Every idea this actor may see, in posting order."""
+    rows = session.execute(
+        select(Idea, Participant).join(Participant, Idea.participant_id == Participant.id)
+        .where(Idea.workshop_id == workshop.id).order_by(Idea.id)
+    ).all()
+    return {"ideas": [idea_payload(idea, author) for idea, author in rows
+                      if visible_to(idea.hidden, facilitator=actor.is_facilitator)]}

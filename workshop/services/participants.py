@@ -2,26 +2,15 @@
 
 from __future__ import annotations
 
-import hashlib
-import secrets
-
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..domain import (
-    NICKNAME_MAX_LENGTH,
-    ORGANISATION_NAME_MAX_LENGTH,
-    DomainError,
-    OrganisationType,
-    clean_text,
-)
+from ..domain.errors import DomainError
+from ..domain.people import NICKNAME_MAX_LENGTH, ORGANISATION_NAME_MAX_LENGTH, OrganisationType
+from ..domain.text import clean_text
+from ..domain.tokens import new_token, token_digest
 from ..models import Idea, Participant, Vote, Workshop, utcnow
-from .access import Actor, facilitated_workshop
-
-
-def hash_token(token: str) -> str:
-    """The stored form of a browser token."""
-    return hashlib.sha256(token.encode()).hexdigest()
+from .access import Actor, facilitated_workshop, participant_of
 
 
 def join(
@@ -41,10 +30,10 @@ def join(
     except ValueError:
         raise DomainError("invalid_payload", "unknown organisation type",
                           field="organisation_type") from None
-    token = secrets.token_urlsafe(32)
+    token = new_token()
     participant = Participant(
         workshop_id=workshop.id,
-        token_hash=hash_token(token),
+        token_hash=token_digest(token),
         nickname=clean_text(nickname, max_length=NICKNAME_MAX_LENGTH, required=False,
                             field_name="nickname"),
         organisation_type=kind.value,
@@ -63,7 +52,7 @@ def participant_by_token(session: Session, token: object) -> Participant | None:
     if not isinstance(token, str) or not 20 <= len(token) <= 100:
         return None
     return session.execute(
-        select(Participant).where(Participant.token_hash == hash_token(token))
+        select(Participant).where(Participant.token_hash == token_digest(token))
     ).scalar_one_or_none()
 
 
@@ -97,3 +86,17 @@ def _count_by_participant(session: Session, model, workshop_id: int) -> dict[int
         .group_by(model.participant_id)
     )
     return {participant_id: count for participant_id, count in rows}
+
+
+def snapshot_part(session: Session, actor: Actor, workshop: Workshop) -> dict:
+    """Whose screen it is: the facilitator, or the participant as they described themselves."""
+    if actor.is_facilitator:
+        return {"me": {"role": "facilitator"}}
+    me = participant_of(session, actor)
+    return {"me": {
+        "role": "participant",
+        "participant_id": me.id,
+        "nickname": me.nickname,
+        "organisation_type": me.organisation_type,
+        "organisation_name": me.organisation_name,
+    }}

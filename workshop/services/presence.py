@@ -5,26 +5,29 @@ from __future__ import annotations
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from ..domain import Fact, OrganisationType, count_due
-from ..models import Participant, Presence, utcnow
+from ..domain.people import OrganisationType
+from ..domain.protocol import Fact, count_due
+from ..models import Participant, Presence, Workshop, utcnow
+from .access import Actor
 
 
-def arrive(session: Session, sid: str, server: str, participant: Participant) -> list[Fact]:
+def arrive(session: Session, sid: str, server: str, workshop_id: int,
+           participant_id: int) -> tuple[None, list[Fact]]:
     """Note a participant's new connection; the facilitators' count is due."""
-    session.add(Presence(sid=sid, server=server, workshop_id=participant.workshop_id,
-                         participant_id=participant.id, connected_at=utcnow()))
+    session.add(Presence(sid=sid, server=server, workshop_id=workshop_id,
+                         participant_id=participant_id, connected_at=utcnow()))
     session.flush()
-    return [changed(participant.workshop_id)]
+    return None, [changed(workshop_id)]
 
 
-def leave(session: Session, sid: str) -> list[Fact]:
+def leave(session: Session, sid: str) -> tuple[None, list[Fact]]:
     """Forget a closed connection; if it was a participant's, the facilitators' count is due."""
     presence = session.get(Presence, sid)
     if presence is None:
-        return []
+        return None, []
     session.delete(presence)
     session.flush()
-    return [changed(presence.workshop_id)]
+    return None, [changed(presence.workshop_id)]
 
 
 def open_sockets(session: Session, workshop_id: int,
@@ -62,5 +65,10 @@ def presence_payload(session: Session, workshop_id: int) -> dict:
 
 
 def changed(workshop_id: int) -> Fact:
-    """Who is online changed: the facilitators' count is made afresh (workshop/summaries.py)."""
+    """Who is online changed: the facilitators' count is made afresh (realtime/counts.py)."""
     return count_due("presence.changed", workshop_id)
+
+
+def snapshot_part(session: Session, actor: Actor, workshop: Workshop) -> dict:
+    """Who is online, for the facilitators' screens only."""
+    return {"presence": presence_payload(session, workshop.id)} if actor.is_facilitator else {}

@@ -7,18 +7,12 @@ from typing import NamedTuple
 from sqlalchemy import bindparam, case, delete, func, insert, select
 from sqlalchemy.orm import Session
 
-from ..domain import (
-    DomainError,
-    Fact,
-    Phase,
-    check_can_vote,
-    check_voting_open,
-    count_due,
-    rank_ideas,
-    votes_left,
-)
+from ..domain.errors import DomainError
+from ..domain.phases import Phase, tallies_visible
+from ..domain.protocol import Fact, count_due
+from ..domain.votes import check_vote_fits, rank_ideas, votes_left
 from ..models import Idea, Participant, Vote, Workshop, utcnow
-from .access import Actor, participant_of, workshop_of
+from .access import Actor, hold_phase, participant_of, readable_workshop
 
 # A vote burst is a thousand phones tapping within seconds, and SQLAlchemy's own work, not
 # the database's, was most of a vote's CPU (docs/performance.md, "Votes: CPU per vote").
@@ -107,8 +101,9 @@ def cast_vote(session: Session, actor: Actor, key: str, idea_id: int) -> tuple[d
                                        "workshop_id": voter.workshop_id}).first() is None:
         # A hidden idea is off participants' screens: a vote for it comes from a stale one.
         raise DomainError("not_found", "no such idea")
-    check_can_vote(voter.phase, budget=voter.budget, per_idea_cap=voter.per_idea_cap,
-                   cast_total=mine.cast, cast_on_idea=mine.on_idea)
+    hold_phase(actor, voter.phase)
+    check_vote_fits(budget=voter.budget, per_idea_cap=voter.per_idea_cap,
+                    cast_total=mine.cast, cast_on_idea=mine.on_idea)
     session.execute(_ADD_VOTE, {
         "workshop_id": voter.workshop_id, "participant_id": voter.participant_id,
         "idea_id": idea_id, "client_key": key, "created_at": utcnow(),
@@ -126,7 +121,7 @@ def retract_vote(session: Session, actor: Actor, key: str) -> tuple[dict, list[F
     facts: list[Fact] = []
     if mine.idea_under_key is not None:
         # Checked only when there is something to take back, so a re-sent retract is harmless.
-        check_voting_open(voter.phase)
+        hold_phase(actor, voter.phase)
         session.execute(_TAKE_BACK_VOTE, {"participant_id": voter.participant_id, "key": key})
         cast -= 1
         facts = _progress(voter.workshop_id)
@@ -171,7 +166,7 @@ def _locked_voter(session: Session, actor: Actor) -> _Voter:
                                        "participant_id": actor.participant_id}).one_or_none()
     if row is None:
         # Rare, so access.py says why in its own words: no workshop, a facilitator, a stranger.
-        workshop_of(session, actor)
+        readable_workshop(session, actor)
         participant_of(session, actor)
         raise DomainError("forbidden", "not a participant of this workshop")
     return _Voter(actor.participant_id, actor.workshop_id, Phase(row.phase), row.vote_budget,
@@ -200,5 +195,16 @@ def progress(session: Session, workshop_id: int) -> dict:
 
 
 def _progress(workshop_id: int) -> list[Fact]:
-    # Only that the count is due: one recount covers a burst of votes (workshop/summaries.py).
+    # Only that the count is due: one recount covers a burst of votes (realtime/counts.py).
     return [count_due("votes.progressed", workshop_id)]
+
+
+def snapshot_part(session: Session, actor: Actor, workshop: Workshop) -> dict:
+    """The results once revealed; the facilitators' progress, or a participant's own votes."""
+    part = {"results": results(session, workshop.id)
+            if tallies_visible(Phase(workshop.phase)) else None}
+    if actor.is_facilitator:
+        part["votes_progress"] = progress(session, workshop.id)
+    else:
+        part["me"] = my_votes_payload(session, actor.participant_id, workshop.vote_budget)
+    return part

@@ -1,4 +1,4 @@
-"""Creating workshops, moving them through phases, and what a (re)connecting screen gets."""
+"""Creating workshops, finding one by its code, moving it through phases, closing joins."""
 
 from __future__ import annotations
 
@@ -6,35 +6,18 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from ..domain import (
-    QUESTION_MAX_LENGTH,
-    TITLE_MAX_LENGTH,
-    Audience,
-    DomainError,
-    Fact,
-    Phase,
-    check_vote_settings,
-    clean_text,
-    new_join_code,
-    normalise_join_code,
-    tallies_visible,
-)
-from ..models import Facilitator, Idea, Participant, Workshop, utcnow
-from .access import (
-    Actor,
-    current_sequence,
-    facilitated_workshop,
-    missed_facts,
-    phase_of,
-    stamp,
-    workshop_of,
-)
-from .clusters import clusters_of
-from .payloads import idea_payload, workshop_payload
-from .presence import presence_payload
-from .votes import my_votes_payload, progress, results
-
-LANGUAGES = ("fi", "sv", "en")
+from ..domain.codes import new_join_code, normalise_join_code
+from ..domain.errors import DomainError
+from ..domain.phases import Phase, tallies_visible
+from ..domain.protocol import Audience, Fact
+from ..domain.text import clean_text
+from ..domain.votes import check_vote_settings
+from ..domain.workshops import LANGUAGES, QUESTION_MAX_LENGTH, TITLE_MAX_LENGTH
+from ..models import Facilitator, Workshop, utcnow
+from .access import Actor, phase_of, workshop_for_change
+from .payloads import workshop_payload
+from .sequence import current_sequence, stamp
+from .votes import results
 
 
 def create_workshop(
@@ -87,7 +70,7 @@ def workshop_by_code(session: Session, typed_code: str) -> Workshop | None:
 
 def set_phase(session: Session, actor: Actor, phase: str) -> tuple[dict, list[Fact]]:
     """Move the workshop to a phase; entering results reveals the ranked votes to all."""
-    workshop = facilitated_workshop(session, actor)
+    workshop = workshop_for_change(session, actor)
     try:
         new_phase = Phase(phase)
     except ValueError:
@@ -105,7 +88,7 @@ def set_phase(session: Session, actor: Actor, phase: str) -> tuple[dict, list[Fa
 
 def lock_joins(session: Session, actor: Actor, locked: bool) -> tuple[dict, list[Fact]]:
     """Close the workshop to new participants, or open it again; those already in stay in."""
-    workshop = facilitated_workshop(session, actor)
+    workshop = workshop_for_change(session, actor)
     if workshop.joins_locked == locked:
         return {"joins_locked": locked}, []
     workshop.joins_locked = locked
@@ -116,48 +99,7 @@ def lock_joins(session: Session, actor: Actor, locked: bool) -> tuple[dict, list
     return {"joins_locked": locked}, [fact]
 
 
-def sync(session: Session, actor: Actor, since: int | None = None) -> tuple[dict, list[Fact]]:
-    """What a (re)connecting screen needs: the facts it missed since `since`, else a snapshot.
 
-    Facilitators always get the snapshot: it also carries presence, which is not logged.
-    """
-    if since is not None and not actor.is_facilitator:
-        workshop_of(session, actor)
-        missed = missed_facts(session, actor.workshop_id, since)
-        if missed is not None:
-            return {"seq": since + len(missed), "missed": missed}, []
-    return snapshot(session, actor), []
-
-
-def snapshot(session: Session, actor: Actor) -> dict:
-    """Everything a screen needs to draw the workshop now, as this actor may see it."""
-    workshop = workshop_of(session, actor)
-    ideas = session.execute(
-        select(Idea, Participant).join(Participant, Idea.participant_id == Participant.id)
-        .where(Idea.workshop_id == workshop.id).order_by(Idea.id)
-    ).all()
-    snap = {
-        "seq": current_sequence(session, workshop.id),
-        "workshop": workshop_payload(workshop),
-        "ideas": [
-            idea_payload(idea, author) for idea, author in ideas
-            if actor.is_facilitator or not idea.hidden
-        ],
-        "clusters": clusters_of(session, workshop.id),
-        "results": results(session, workshop.id) if tallies_visible(phase_of(workshop)) else None,
-    }
-    if actor.is_facilitator:
-        snap["me"] = {"role": "facilitator"}
-        snap["presence"] = presence_payload(session, workshop.id)
-        snap["votes_progress"] = progress(session, workshop.id)
-    else:
-        me = session.get(Participant, actor.participant_id)
-        snap["me"] = {
-            "role": "participant",
-            "participant_id": me.id,
-            "nickname": me.nickname,
-            "organisation_type": me.organisation_type,
-            "organisation_name": me.organisation_name,
-            **my_votes_payload(session, me.id, workshop.vote_budget),
-        }
-    return snap
+def snapshot_part(session: Session, actor: Actor, workshop: Workshop) -> dict:
+    """The workshop's settings and phase, and the sequence number the snapshot stands at."""
+    return {"seq": current_sequence(session, workshop.id), "workshop": workshop_payload(workshop)}

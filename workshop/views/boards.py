@@ -11,11 +11,12 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ..client_messages import client_messages, page_settings
-from ..domain import format_join_code
-from ..export import export_filename, ideas_csv, workshop_json
+from ..domain.codes import format_join_code
 from ..extensions import db
 from ..models import Workshop
-from ..services.exports import workshop_export
+from ..reports.formats import export_filename, ideas_csv, workshop_json
+from ..reports.gather import workshop_export
+from ..services.access import Actor
 from .facilitators import current_facilitator, own_workshop, signin_required
 from .participants import browser_participant, join_url
 
@@ -110,7 +111,8 @@ def export_json(workshop_id: int):
 
 def _download(workshop_id: int, extension: str, writer, content_type: str) -> Response:
     workshop = own_workshop(workshop_id)
-    export = workshop_export(db.session, current_facilitator(), workshop.id)
+    export, _ = workshop_export(
+        db.session, Actor(workshop.id, facilitator_id=current_facilitator().id))
     response = Response(writer(export), content_type=content_type)
     response.headers["Content-Disposition"] = (
         f'attachment; filename="{export_filename(export, extension)}"'

@@ -10,16 +10,11 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from ..client_messages import PHASE_NAMES
-from ..domain import (
-    DEFAULT_VOTE_BUDGET,
-    MAX_VOTE_BUDGET,
-    QUESTION_MAX_LENGTH,
-    TITLE_MAX_LENGTH,
-    DomainError,
-    check_vote_settings,
-    clean_text,
-    format_join_code,
-)
+from ..domain.codes import format_join_code
+from ..domain.errors import DomainError
+from ..domain.text import clean_text
+from ..domain.votes import DEFAULT_VOTE_BUDGET, MAX_VOTE_BUDGET, check_vote_settings
+from ..domain.workshops import QUESTION_MAX_LENGTH, TITLE_MAX_LENGTH
 from ..extensions import db
 from ..languages import LANGUAGE_NAMES, LANGUAGES, message_for
 from ..models import Facilitator, Workshop
@@ -55,7 +50,10 @@ def signin_required(view):
 
 
 def own_workshop(workshop_id: int) -> Workshop:
-    """The signed-in facilitator's workshop; anyone else's is as unknown as a missing one."""
+    """The signed-in facilitator's workshop; anyone else's is as unknown as a missing one.
+
+    Read-only: a page or a download built from it never holds up the room's posts and votes.
+    """
     actor = Actor(workshop_id=workshop_id, facilitator_id=current_facilitator().id)
     try:
         workshop = facilitated_workshop(db.session, actor)

@@ -14,7 +14,7 @@ import threading
 import time
 from collections.abc import Callable
 
-from ..domain import CommandAllowance
+from ..domain.allowances import CommandAllowance
 
 # Per address: a room's worth of typos at once, then one wrong code every two seconds.
 PER_ADDRESS_BURST = 50

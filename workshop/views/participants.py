@@ -9,13 +9,9 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from ..client_messages import ORGANISATION_TYPE_NAMES, client_messages, page_settings
-from ..domain import (
-    NICKNAME_MAX_LENGTH,
-    ORGANISATION_NAME_MAX_LENGTH,
-    DomainError,
-    format_join_code,
-    normalise_join_code,
-)
+from ..domain.codes import format_join_code, normalise_join_code
+from ..domain.errors import DomainError
+from ..domain.people import NICKNAME_MAX_LENGTH, ORGANISATION_NAME_MAX_LENGTH
 from ..extensions import db
 from ..languages import message_for
 from ..models import Participant, Workshop

@@ -9,11 +9,11 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import lazy_gettext as _l
 
 from ..client_messages import ORGANISATION_TYPE_NAMES
-from ..domain import DomainError
-from ..extensions import db, socketio
-from ..services import erasure, participants, presence
+from ..extensions import db
+from ..realtime.transactions import Work
+from ..realtime.wiring import realtime
+from ..services import erasure, participants
 from ..services.access import Actor
-from ..sockets import broadcast
 from .facilitators import current_facilitator, own_workshop, signin_required
 
 WORKSHOP_ERASED = _l("The workshop “%(title)s” and all its data were erased.")
@@ -43,16 +43,13 @@ def erase_participant(workshop_id: int, participant_id: int):
         abort(404)
     person = _named(person)
     if request.method == "POST":
-        # Read before the erasure deletes the rows that name them.
-        open_sids = presence.open_sockets(db.session, workshop.id, participant_id)
-        try:
-            facts = erasure.erase_participant(db.session, actor, participant_id)
-        except DomainError:
-            db.session.rollback()
+        outcome = realtime().perform(Work("participant.erase", lambda session: (
+            erasure.erase_participant(session, actor, participant_id))))
+        if outcome.refusal:
             abort(404)
-        db.session.commit()
-        _hang_up(open_sids)
-        broadcast(facts)
+        if outcome.failure:
+            abort(503)
+        realtime().hang_up(outcome.result["sockets"])
         flash(str(PARTICIPANT_ERASED) % {"name": person["name"]})
         return redirect(url_for("participant_list", workshop_id=workshop.id))
     return _private(render_template(
@@ -66,26 +63,21 @@ def erase_workshop(workshop_id: int):
     """Confirm, then erase a workshop and every row of it; back to the workshop list."""
     workshop = own_workshop(workshop_id)
     if request.method == "POST":
-        title = workshop.title
-        open_sids = presence.open_sockets(db.session, workshop.id)
-        erasure.erase_workshop(db.session, _actor(workshop.id))
-        db.session.commit()
-        _hang_up(open_sids)
-        flash(str(WORKSHOP_ERASED) % {"title": title})
+        actor = _actor(workshop.id)
+        outcome = realtime().perform(Work("workshop.erase", lambda session: (
+            erasure.erase_workshop(session, actor))))
+        if outcome.refusal:
+            abort(404)
+        if outcome.failure:
+            abort(503)
+        realtime().hang_up(outcome.result["sockets"])
+        flash(str(WORKSHOP_ERASED) % {"title": outcome.result["title"]})
         return redirect(url_for("workshops"))
     people = participants.participants_of(db.session, _actor(workshop.id))
     return _private(render_template(
         "erase_workshop.html", workshop=workshop, participant_count=len(people),
         idea_count=sum(p["ideas"] for p in people),
     ))
-
-
-def _hang_up(sids: list[str]) -> None:
-    # An erased person's phone would otherwise stay in the room, hearing the workshop and
-    # sending commands that are refused. Closed, it reconnects, is refused (its token is gone)
-    # and offers the join page. With Redis, a socket on another process is closed there.
-    for sid in sids:
-        socketio.server.disconnect(sid, namespace="/")
 
 
 def _actor(workshop_id: int) -> Actor:

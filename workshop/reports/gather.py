@@ -1,25 +1,26 @@
-"""What an organiser takes home: a workshop's settings, people, ideas, clusters and votes."""
+"""A workshop's settings, people, ideas, clusters and votes, gathered read-only for export."""
 
 from __future__ import annotations
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..domain import voting_allowed
-from ..models import Facilitator, Idea, Participant, Vote, utcnow
-from .access import Actor, facilitated_workshop, phase_of
-from .clusters import clusters_of
-from .payloads import workshop_payload
-from .votes import tallies
+from ..domain.phases import votes_secret
+from ..models import Idea, Participant, Vote, utcnow
+from ..services.access import Actor, facilitated_workshop, phase_of
+from ..services.clusters import clusters_of
+from ..services.payloads import workshop_payload
+from ..services.votes import tallies
 
 
-def workshop_export(session: Session, facilitator: Facilitator, workshop_id: int) -> dict:
-    """Everything of one workshop as plain data, people pseudonymised; only for its facilitator."""
-    workshop = facilitated_workshop(
-        session, Actor(workshop_id=workshop_id, facilitator_id=facilitator.id)
-    )
+def workshop_export(session: Session, actor: Actor) -> tuple[dict, list]:
+    """Everything of one workshop as plain data, people pseudonymised; only for its facilitator.
+
+    Reads without locking: the room's posts and votes go on while a large export is built.
+    """
+    workshop = facilitated_workshop(session, actor)
     # Counts stay private while people are still voting, even from the organiser's files.
-    votes_hidden = voting_allowed(phase_of(workshop))
+    votes_hidden = votes_secret(phase_of(workshop))
     people = session.execute(
         select(Participant).where(Participant.workshop_id == workshop.id)
         .order_by(Participant.joined_at, Participant.id)
@@ -32,7 +33,7 @@ def workshop_export(session: Session, facilitator: Facilitator, workshop_id: int
     votes = [] if votes_hidden else session.execute(
         select(Vote).where(Vote.workshop_id == workshop.id).order_by(Vote.id)
     ).scalars().all()
-    return {
+    data = {
         "exported_at": utcnow().isoformat(),
         "workshop": {**workshop_payload(workshop), "created_at": workshop.created_at.isoformat()},
         "votes_hidden_until_reveal": votes_hidden,
@@ -68,3 +69,4 @@ def workshop_export(session: Session, facilitator: Facilitator, workshop_id: int
             for vote in votes
         ],
     }
+    return data, []

@@ -17,8 +17,8 @@ from typing import Any
 from flask import Flask
 from sqlalchemy.orm import Session
 
-from .domain import COUNTS, Audience, Fact
-from .extensions import db
+from ..domain.protocol import COUNTS, Audience, Fact
+from ..extensions import db
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +27,7 @@ Recount = Callable[[Session, int], dict]
 _WAITING, _RUNNING, _AGAIN = "waiting", "running", "again"
 
 
-class Summaries:
+class Counts:
     """Recounts each (summary, workshop) at most once per `window`, one recount at a time."""
 
     def __init__(self, app: Flask, recounts: dict[str, Recount],

@@ -1,7 +1,7 @@
-"""Socket.IO handlers: identify on connect, then parse -> service -> commit -> broadcast.
+"""Socket.IO handlers: identify on connect, then parse -> command path -> answer.
 
-Rooms are chosen here, never by the client: `workshop:<id>` for everyone in a workshop and
-`workshop:<id>:facilitators` for its facilitators.
+Handlers hold no rules: who may do what is the command path's (commands.py), committing and
+telling is wiring.Realtime.perform's. Rooms are chosen by the server (rooms.py).
 """
 
 from __future__ import annotations
@@ -16,17 +16,19 @@ from flask import Flask, current_app, request, session
 from flask_babel import force_locale
 from flask_socketio import ConnectionRefusedError, SocketIO, disconnect, join_room
 
-from . import commands, transactions
+from ..domain.allowances import CommandAllowance, FloodWatch
+from ..domain.workshops import LANGUAGES
+from ..extensions import db, socketio
+from ..languages import message_for
+from ..models import Workshop
+from ..services import presence
+from ..services.access import Actor
+from ..services.participants import participant_by_token
+from . import commands
 from .commands import is_id
-from .domain import Audience, CommandAllowance, Fact, FloodWatch
-from .extensions import db, socketio
-from .languages import LANGUAGES, message_for
-from .models import Participant, Workshop
-from .services import presence, votes
-from .services.access import Actor
-from .services.participants import participant_by_token
-from .summaries import Summaries
-from .telling import Teller, room_window
+from .rooms import facilitators_room, workshop_room
+from .transactions import Work
+from .wiring import realtime, wire
 
 log = logging.getLogger(__name__)
 
@@ -41,50 +43,6 @@ class Connection:
     flood: FloodWatch = field(default_factory=FloodWatch)
 
 
-# Per process: a socket lives on exactly one process, and its identity is re-derived from the
-# database on every reconnect, so this is never the only copy of anything.
-connections: dict[str, Connection] = {}
-
-
-def workshop_room(workshop_id: int) -> str:
-    return f"workshop:{workshop_id}"
-
-
-def facilitators_room(workshop_id: int) -> str:
-    return f"workshop:{workshop_id}:facilitators"
-
-
-def broadcast(facts: list[Fact]) -> None:
-    """The one place that tells clients what happened: each fact to its audience's room.
-
-    The facilitators' counts are not told as they come but recounted (workshop/summaries.py).
-    """
-    summaries = current_app.extensions["tupa.summaries"]
-    news = []
-    for fact in facts:
-        if summaries.handles(fact.name):
-            summaries.due(fact.name, fact.workshop_id)
-        else:
-            news.append(fact)
-    _tell(news)
-
-
-def _tell(facts: list[Fact]) -> None:
-    by_room: dict[str, list[dict]] = {}
-    for fact in facts:
-        room = (facilitators_room(fact.workshop_id) if fact.audience is Audience.FACILITATORS
-                else workshop_room(fact.workshop_id))
-        by_room.setdefault(room, []).append(
-            {"name": fact.name, "payload": {"seq": fact.sequence, **fact.payload}})
-    teller = current_app.extensions["tupa.teller"]
-    for room, told in by_room.items():
-        teller.tell(room, told)
-
-
-def _send_frame(room: str, facts: list[dict]) -> None:
-    socketio.emit("facts", facts, to=room)
-
-
 def on_connect(auth: Any = None) -> dict | None:
     """Admit a participant by token, or the workshop's own facilitator by signed-in session."""
     if _sent_as_an_event():
@@ -97,33 +55,33 @@ def on_connect(auth: Any = None) -> dict | None:
     if actor is None:
         db.session.rollback()
         _refuse(auth)
+    parts = realtime()
     lang = auth.get("lang")
-    connections[request.sid] = Connection(actor, lang if lang in LANGUAGES else workshop.language)
+    parts.connections[request.sid] = Connection(
+        actor, lang if lang in LANGUAGES else workshop.language)
     join_room(workshop_room(workshop.id))
-    facts = []
     if actor.is_facilitator:
         join_room(facilitators_room(workshop.id))
-    else:
-        participant = db.session.get(Participant, actor.participant_id)
-        facts = presence.arrive(db.session, request.sid,
-                                current_app.config["SERVER_NAME_FOR_PRESENCE"], participant)
-    db.session.commit()
-    broadcast(facts)
+        db.session.rollback()
+        return
+    sid, server = request.sid, current_app.config["SERVER_NAME_FOR_PRESENCE"]
+    parts.perform(Work("presence.arrive", lambda s: presence.arrive(
+        s, sid, server, workshop.id, actor.participant_id)))
 
 
 def on_disconnect(*_reason: Any) -> dict | None:
     """Forget the connection and tell the facilitators who is still here."""
     if _sent_as_an_event():
         return on_unknown_event("disconnect")
-    connections.pop(request.sid, None)
-    facts = presence.leave(db.session, request.sid)
-    db.session.commit()
-    broadcast(facts)
+    parts = realtime()
+    parts.connections.pop(request.sid, None)
+    sid = request.sid
+    parts.perform(Work("presence.leave", lambda s: presence.leave(s, sid)))
 
 
 def on_command(name: str, *args: Any) -> dict:
     """Run one command and answer through the acknowledgement."""
-    connection = connections.get(request.sid)
+    connection = realtime().connections.get(request.sid)
     if connection is None:
         return _refusal("not_authenticated", "en")
     locale = connection.locale
@@ -136,12 +94,7 @@ def on_command(name: str, *args: Any) -> dict:
     if len(args) > 1:
         return _refusal("invalid_payload", locale)
     payload = args[0] if args else None
-    batcher = current_app.extensions.get("tupa.batcher")
-    if batcher is not None:
-        outcome = batcher.run(name, connection.actor, payload)  # the writer broadcasts
-    else:
-        outcome = transactions.run_alone(name, connection.actor, payload)
-        broadcast(outcome.facts)
+    outcome = realtime().perform(commands.work(name, connection.actor, payload))
     if outcome.refusal:
         return _refusal(outcome.refusal.code, locale, outcome.refusal.details)
     if outcome.failure:
@@ -151,27 +104,14 @@ def on_command(name: str, *args: Any) -> dict:
 
 def on_unknown_event(name: str, *_args: Any) -> dict:
     """Any event that is not a command gets a plain refusal, and the connection stays."""
-    connection = connections.get(request.sid)
+    connection = realtime().connections.get(request.sid)
     locale = connection.locale if connection else "en"
     return _refusal("unknown_command", locale, {"command": str(name)[:80]})
 
 
 def register(server: SocketIO, app: Flask) -> None:
-    """Bind the handlers to the Socket.IO server; on SQLite, commands share transactions."""
-    window = app.config["FACT_WINDOW"]
-
-    def window_for(room: str) -> float:
-        # Only this process's phones: each process sends to its own.
-        return room_window(window, len(server.server.manager.rooms.get("/", {}).get(room, ())))
-
-    app.extensions["tupa.teller"] = Teller(
-        _send_frame, window_for, server.start_background_task, server.sleep)
-    app.extensions["tupa.summaries"] = Summaries(
-        app, {"presence.changed": presence.presence_payload, "votes.progressed": votes.progress},
-        _tell, window, server.start_background_task, server.sleep)
-    if app.config["BATCH_WRITES"]:
-        app.extensions["tupa.batcher"] = transactions.Batcher(
-            app, server.start_background_task, broadcast)
+    """Build this process's realtime parts and bind the handlers to the Socket.IO server."""
+    wire(server, app)
     server.on_event("connect", on_connect)
     server.on_event("disconnect", on_disconnect)
     for name in commands.REGISTRY:

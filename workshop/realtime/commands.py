@@ -6,13 +6,17 @@ A payload that does not fit is refused here with `invalid_payload`, before any s
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from typing import Any
 
-from .domain import CLIENT_KEY_MAX_LENGTH, COMMANDS, DomainError
-from .services import clusters, ideas, votes, workshops
-from .services.access import Actor
+from ..domain import phases
+from ..domain.errors import DomainError
+from ..domain.protocol import COMMANDS
+from ..domain.text import CLIENT_KEY_MAX_LENGTH
+from ..services import clusters, ideas, snapshot, votes, workshops
+from ..services.access import Actor
+from .transactions import Work
 
 
 @dataclass(frozen=True)
@@ -76,7 +80,7 @@ class Command:
 
 REGISTRY: dict[str, Command] = {
     "workshop.sync": Command((Field("since", int, nullable=True, optional=True),),
-                             workshops.sync),
+                             snapshot.sync),
     "idea.post": Command((KEY, TEXT), ideas.post_idea),
     "idea.edit": Command((IDEA_ID, TEXT), ideas.edit_idea),
     "idea.delete": Command((IDEA_ID,), ideas.delete_idea),
@@ -99,8 +103,19 @@ assert set(REGISTRY) == COMMANDS, "the command registry and the domain's list di
 
 
 def run(name: str, session, actor: Actor, payload: Any) -> tuple[dict, list]:
-    """Parse a command's payload and run its use case."""
+    """Parse a command's payload, check who may send it, and run its use case.
+
+    The actor goes on carrying the command's name: where the use case holds the workshop's
+    phase, the one table of domain/phases.py is checked for it (access.hold_phase).
+    """
     command = REGISTRY.get(name)
     if command is None:
         raise DomainError("unknown_command", f"unknown command {name!r}")
-    return command.service(session, actor, **command.parse(payload))
+    arguments = command.parse(payload)
+    phases.check_role(actor.role, name)
+    return command.service(session, replace(actor, command=name), **arguments)
+
+
+def work(name: str, actor: Actor, payload: Any) -> Work:
+    """A command as work for the one path that commits, then tells (transactions.py)."""
+    return Work(name, lambda session: run(name, session, actor, payload))

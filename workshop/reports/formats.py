@@ -1,6 +1,6 @@
 """Pure writers of a workshop's export: CSV for spreadsheets, JSON for programs.
 
-They take the plain data services.exports gathers and import nothing of the framework, so a
+They take the plain data reports/gather.py gathers and import nothing of the framework, so a
 new format is one more function here.
 """
 

@@ -1,0 +1,88 @@
+"""Where a workshop is, and the one table of what each phase allows whom to do.
+
+The command path consults this table once per command, at the moment the command holds the
+workshop's phase (services/access.py `hold_phase`), so no phase.set can slip in between the
+check and the change. Nothing else decides whether a phase allows a command.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from .errors import DomainError
+from .people import Role
+
+
+class Phase(StrEnum):
+    """Where a workshop is; each phase allows different things."""
+
+    LOBBY = "lobby"
+    POSTING = "posting"
+    GROUPING = "grouping"
+    VOTING = "voting"
+    RESULTS = "results"
+
+
+Act = tuple[Role, str]  # who does it, and the command they send
+
+_P, _F = Role.PARTICIPANT, Role.FACILITATOR
+
+# Reading the workshop is never closed, and the facilitator runs it in every phase.
+_ALWAYS: frozenset[Act] = frozenset({
+    (_P, "workshop.sync"),
+    (_F, "workshop.sync"),
+    (_F, "idea.delete"),
+    (_F, "idea.hide"),
+    (_F, "idea.show"),
+    (_F, "cluster.create"),
+    (_F, "cluster.rename"),
+    (_F, "cluster.delete"),
+    (_F, "cluster.move_idea"),
+    (_F, "phase.set"),
+    (_F, "workshop.lock_joins"),
+})
+_POSTING: frozenset[Act] = frozenset({(_P, "idea.post"), (_P, "idea.edit"), (_P, "idea.delete")})
+_VOTING: frozenset[Act] = frozenset({(_P, "vote.cast"), (_P, "vote.retract")})
+
+WHAT_EACH_PHASE_ALLOWS: dict[Phase, frozenset[Act]] = {
+    Phase.LOBBY: _ALWAYS,
+    Phase.POSTING: _ALWAYS | _POSTING,
+    Phase.GROUPING: _ALWAYS,
+    Phase.VOTING: _ALWAYS | _VOTING,
+    Phase.RESULTS: _ALWAYS,
+}
+
+# What a person is told when the phase does not allow what they tried.
+CLOSED = {
+    "idea.post": "posting_closed",
+    "idea.edit": "posting_closed",
+    "idea.delete": "posting_closed",
+    "vote.cast": "voting_closed",
+    "vote.retract": "voting_closed",
+}
+
+_EVER_ALLOWED: frozenset[Act] = frozenset().union(*WHAT_EACH_PHASE_ALLOWS.values())
+
+
+def check_role(role: Role, command: str) -> None:
+    """Raise unless this role may send this command in some phase."""
+    if (role, command) not in _EVER_ALLOWED:
+        raise DomainError("forbidden", f"a {role} does not send {command}")
+
+
+def check(phase: Phase, role: Role, command: str) -> None:
+    """Raise unless this phase allows this role's command; the code says what is closed."""
+    if (role, command) in WHAT_EACH_PHASE_ALLOWS[phase]:
+        return
+    check_role(role, command)
+    raise DomainError(CLOSED[command], f"{command} is closed in the {phase} phase")
+
+
+def tallies_visible(phase: Phase) -> bool:
+    """Vote counts reach nobody until the facilitator reveals the results."""
+    return phase is Phase.RESULTS
+
+
+def votes_secret(phase: Phase) -> bool:
+    """Whether people may still be voting: then even the organisers' files hold no counts."""
+    return phase is Phase.VOTING

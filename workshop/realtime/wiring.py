@@ -1,0 +1,90 @@
+"""This process's realtime parts, built in one place: teller, counts, writer, connections.
+
+Each lives per process: a socket lives on exactly one process, and everything here can be
+rebuilt from the database, so none of it is the only copy of anything a user sent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import Flask, current_app
+from flask_socketio import SocketIO
+
+from ..domain.protocol import Fact
+from ..extensions import db
+from ..services import presence, votes
+from . import rooms
+from .counts import Counts
+from .telling import Teller, room_window
+from .transactions import Batcher, Outcome, Work, commit_alone
+
+_KEY = "tupa.realtime"
+
+
+@dataclass
+class Realtime:
+    """The one path that commits, then tells; and who is connected to this process."""
+
+    server: SocketIO
+    teller: Teller
+    counts: Counts
+    writer: Batcher | None  # on SQLite: one writer batches every change
+    connections: dict[str, Any] = field(default_factory=dict)  # sid -> handlers.Connection
+
+    def perform(self, work: Work) -> Outcome:
+        """Run a change in a committed transaction, then tell the rooms what happened.
+
+        The caller's own transaction, which may only have read, ends first: on SQLite it
+        would otherwise hold the write lock the writer waits for.
+        """
+        if self.writer is not None:
+            db.session.commit()
+            return self.writer.run(work)  # the writer tells, after its commit
+        outcome = commit_alone(work)
+        self.broadcast(outcome.facts)
+        return outcome
+
+    def broadcast(self, facts: list[Fact]) -> None:
+        """Tell each committed fact to its audience; counts are recounted instead of told."""
+        news = []
+        for fact in facts:
+            if self.counts.handles(fact.name):
+                self.counts.due(fact.name, fact.workshop_id)
+            else:
+                news.append(fact)
+        rooms.tell(self.teller, news)
+
+    def hang_up(self, sids: list[str]) -> None:
+        """Close these sockets, on whichever process holds them (through Redis if need be)."""
+        for sid in sids:
+            self.server.server.disconnect(sid, namespace="/")
+
+
+def realtime(app: Flask | None = None) -> Realtime:
+    """The app's realtime parts."""
+    return (app or current_app).extensions[_KEY]
+
+
+def wire(server: SocketIO, app: Flask) -> Realtime:
+    """Build this process's realtime parts for the app."""
+    window = app.config["FACT_WINDOW"]
+
+    def window_for(room: str) -> float:
+        # Only this process's phones: each process sends to its own.
+        return room_window(window, len(server.server.manager.rooms.get("/", {}).get(room, ())))
+
+    def send_frame(room: str, facts: list[dict]) -> None:
+        server.emit("facts", facts, to=room)
+
+    teller = Teller(send_frame, window_for, server.start_background_task, server.sleep)
+    counts = Counts(
+        app, {"presence.changed": presence.presence_payload, "votes.progressed": votes.progress},
+        lambda facts: rooms.tell(teller, facts), window, server.start_background_task,
+        server.sleep)
+    parts = Realtime(server, teller, counts, None)
+    if app.config["BATCH_WRITES"]:
+        parts.writer = Batcher(app, server.start_background_task, parts.broadcast)
+    app.extensions[_KEY] = parts
+    return parts

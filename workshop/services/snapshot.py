@@ -1,0 +1,56 @@
+"""What a (re)connecting screen gets: the facts it missed, or a snapshot made of parts.
+
+Each feature draws its own part of the snapshot; a new feature adds its part to PARTS and
+edits no other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy.orm import Session
+
+from ..domain.protocol import Fact
+from ..models import Workshop
+from . import clusters, ideas, participants, presence, votes, workshops
+from .access import Actor, readable_workshop
+from .sequence import missed_facts
+
+SnapshotPart = Callable[[Session, Actor, Workshop], dict]
+
+# In this order: the sequence number comes first, so nothing read after it is older.
+PARTS: tuple[SnapshotPart, ...] = (
+    workshops.snapshot_part,
+    ideas.snapshot_part,
+    clusters.snapshot_part,
+    votes.snapshot_part,
+    presence.snapshot_part,
+    participants.snapshot_part,
+)
+
+
+def sync(session: Session, actor: Actor, since: int | None = None) -> tuple[dict, list[Fact]]:
+    """What a (re)connecting screen needs: the facts it missed since `since`, else a snapshot.
+
+    Facilitators always get the snapshot: it also carries presence, which is not logged.
+    """
+    if since is not None and not actor.is_facilitator:
+        readable_workshop(session, actor)
+        missed = missed_facts(session, actor.workshop_id, since)
+        if missed is not None:
+            return {"seq": since + len(missed), "missed": missed}, []
+    return snapshot(session, actor), []
+
+
+def snapshot(session: Session, actor: Actor) -> dict:
+    """Everything a screen needs to draw the workshop now, as this actor may see it."""
+    workshop = readable_workshop(session, actor)
+    snap: dict = {}
+    for part in PARTS:
+        for key, value in part(session, actor, workshop).items():
+            # Parts may each add to one shared section, such as "me".
+            if isinstance(value, dict) and isinstance(snap.get(key), dict):
+                snap[key] = {**snap[key], **value}
+            else:
+                snap[key] = value
+    return snap
