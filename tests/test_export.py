@@ -42,6 +42,11 @@ def _export(*, votes_hidden=False, text="Penkit pysäkeille: ä, ö, å", votes_
         "votes": [] if votes_hidden else [
             {"participant": "p2", "idea_id": 1, "created_at": "2025-03-14T09:00:00+00:00"},
         ],
+        "audit_log": [
+            {"id": 1, "at": "2025-03-14T08:30:00+00:00", "who": {"facilitator": 3},
+             "command": "idea.hide", "objects": {"idea_id": 2}, "before": {"hidden": False},
+             "after": {"hidden": True}},
+        ],
     }
 
 
@@ -101,8 +106,9 @@ def test_json_carries_schema_version_and_unescaped_text():
     assert "ä, ö, å".encode() in data  # readable in any editor, not \u escapes
     assert set(document) == {"schema_version", "exported_at", "workshop",
                              "votes_hidden_until_reveal", "participants", "ideas", "clusters",
-                             "votes"}
+                             "votes", "audit_log"}
     assert document["votes_hidden_until_reveal"] is False
+    assert document["audit_log"][0]["command"] == "idea.hide"
 
 
 def test_json_hides_votes_until_the_reveal():

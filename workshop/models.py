@@ -235,3 +235,32 @@ class FactLog(db.Model):
     name: Mapped[str] = mapped_column(String(40))
     payload: Mapped[dict] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class AuditEntry(db.Model):
+    """One change made to a workshop: who, which command, on what, when, and what it replaced.
+
+    Unlike the fact log it is never cut short. It outlives the people it names: erasing a
+    participant pseudonymises their rows instead of deleting them (services/audit.py). Its
+    ids are plain numbers, not foreign keys, for the same reason.
+    """
+
+    __tablename__ = "audit_entry"
+    __table_args__ = (
+        Index("ix_audit_entry_workshop_at", "workshop_id", "id"),
+        NEVER_REUSE_IDS,
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(Integer)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Who: a facilitator's account, or a participant (shown as the exports' pN).
+    facilitator_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    participant_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    command: Mapped[str] = mapped_column(String(40))
+    objects: Mapped[dict] = mapped_column(JSON)
+    before: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    after: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    # The participant whose words `before` or `after` hold, so that erasing them reaches it.
+    subject_participant_id: Mapped[int | None] = mapped_column(Integer, nullable=True,
+                                                               index=True)

@@ -66,6 +66,7 @@ def workshop_json(export: dict) -> bytes:
         "ideas": export["ideas"],
         "clusters": export["clusters"],
         "votes": export["votes"],
+        "audit_log": export["audit_log"],
     }
     return json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")
 

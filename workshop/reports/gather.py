@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 from ..domain.phases import votes_secret
 from ..models import Idea, Participant, Vote, utcnow
 from ..services.access import Actor, facilitated_workshop, phase_of
+from ..services.audit import entries_of
 from ..services.clusters import clusters_of
 from ..services.payloads import workshop_payload
 from ..services.votes import tallies
@@ -69,4 +70,5 @@ def workshop_export(session: Session, actor: Actor) -> tuple[dict, list]:
             for vote in votes
         ],
     }
+    data["audit_log"], _ = entries_of(session, actor)
     return data, []

@@ -10,6 +10,7 @@ from ..domain.errors import DomainError
 from ..domain.ideas import clean_cluster_name
 from ..domain.protocol import Fact
 from ..models import Cluster, Idea, Workshop, utcnow
+from . import audit
 from .access import Actor, workshop_for_change
 from .ideas import idea_in_workshop
 from .payloads import cluster_payload
@@ -34,6 +35,8 @@ def create_cluster(session: Session, actor: Actor, key: str, name: str) -> tuple
     except IntegrityError:
         # The same key raced in from another tab: answer with what that one stored.
         return {"cluster": _one(session, _cluster_by_key(session, workshop.id, key))}, []
+    audit.record(session, actor, "cluster.create", {"cluster_id": cluster.id},
+                 after={"name": name})
     return {"cluster": _one(session, cluster)}, _changed(session, workshop.id)
 
 
@@ -46,6 +49,8 @@ def rename_cluster(
     name = clean_cluster_name(name)
     if name == cluster.name:
         return {"cluster": _one(session, cluster)}, []
+    audit.record(session, actor, "cluster.rename", {"cluster_id": cluster_id},
+                 before={"name": cluster.name}, after={"name": name})
     cluster.name = name
     session.flush()
     return {"cluster": _one(session, cluster)}, _changed(session, workshop.id)
@@ -55,7 +60,10 @@ def delete_cluster(session: Session, actor: Actor, cluster_id: int) -> tuple[dic
     """Remove a cluster; its ideas go back among the ungrouped ones, none is lost."""
     workshop = workshop_for_change(session, actor)
     cluster = _cluster_in_workshop(session, workshop.id, cluster_id)
-    for idea in _members(session, workshop.id, cluster.id):
+    members = _members(session, workshop.id, cluster.id)
+    audit.record(session, actor, "cluster.delete", {"cluster_id": cluster_id},
+                 before={"name": cluster.name, "idea_ids": [idea.id for idea in members]})
+    for idea in members:
         idea.cluster_id = None
     session.delete(cluster)
     session.flush()
@@ -75,6 +83,9 @@ def move_idea(
         _cluster_in_workshop(session, workshop.id, cluster_id)
     if position < 0:
         raise DomainError("invalid_payload", "position must not be negative", field="position")
+    audit.record(session, actor, "cluster.move_idea", {"idea_id": idea_id},
+                 before={"cluster_id": idea.cluster_id, "position": idea.position},
+                 after={"cluster_id": cluster_id, "position": position})
     idea.cluster_id = cluster_id
     if cluster_id is not None:
         members = [i for i in _members(session, workshop.id, cluster_id) if i.id != idea.id]

@@ -9,8 +9,18 @@ from sqlalchemy.orm import Session
 
 from ..domain.errors import DomainError
 from ..domain.protocol import Fact
-from ..models import Cluster, FactLog, Idea, Participant, Presence, Vote, Workshop, utcnow
-from . import presence
+from ..models import (
+    AuditEntry,
+    Cluster,
+    FactLog,
+    Idea,
+    Participant,
+    Presence,
+    Vote,
+    Workshop,
+    utcnow,
+)
+from . import audit, presence
 from .access import Actor, workshop_for_change
 from .clusters import clusters_of
 from .sequence import stamp
@@ -26,6 +36,8 @@ def erase_workshop(session: Session, actor: Actor) -> tuple[dict, list[Fact]]:
     sockets = presence.open_sockets(session, workshop.id)
     title = workshop.title
     _delete_workshops(session, [workshop.id])
+    # All that is left of it: that it was erased, when and by whom.
+    audit.record(session, actor, "workshop.erase", {"workshop_id": workshop.id})
     return {"title": title, "sockets": sockets}, []
 
 
@@ -41,6 +53,7 @@ def erase_participant(
     if participant is None or participant.workshop_id != workshop.id:
         raise DomainError("not_found", "no such participant")
     sockets = presence.open_sockets(session, workshop.id, participant.id)
+    pseudonym = audit.pseudonyms_of(session, workshop.id)[participant.id]
     idea_ids = list(session.execute(
         select(Idea.id).where(Idea.participant_id == participant.id).order_by(Idea.id)
     ).scalars())
@@ -52,6 +65,8 @@ def erase_participant(
     # The log holds copies of their ideas; clients that ask for it get a snapshot instead.
     session.execute(delete(FactLog).where(FactLog.workshop_id == workshop.id))
     session.delete(participant)
+    audit.pseudonymise(session, workshop.id, participant.id)
+    audit.record(session, actor, "participant.erase", {"participant": pseudonym})
     session.flush()
     facts = [Fact("idea.deleted", workshop.id, {"idea_id": i}) for i in idea_ids]
     if idea_ids:
@@ -76,8 +91,9 @@ def purge_older_than(session: Session, days: int, now: datetime | None = None) -
 
 def _delete_workshops(session: Session, workshop_ids: list[int]) -> None:
     # Explicit deletes, children first: the cascade is in the schema too, but SQLite only
-    # honours it with foreign keys on, and an erasure must not depend on a pragma.
-    for model in (FactLog, Vote, Presence, Idea, Cluster, Participant, Workshop):
+    # honours it with foreign keys on, and an erasure must not depend on a pragma. The audit
+    # log has no foreign key at all (it outlives erased participants), so it needs this.
+    for model in (AuditEntry, FactLog, Vote, Presence, Idea, Cluster, Participant, Workshop):
         column = model.id if model is Workshop else model.workshop_id
         session.execute(delete(model).where(column.in_(workshop_ids)))
     session.flush()

@@ -11,6 +11,7 @@ from ..domain.errors import DomainError
 from ..domain.ideas import clean_idea_text, visible_to
 from ..domain.protocol import Fact
 from ..models import Idea, Participant, Workshop, utcnow
+from . import audit
 from .access import Actor, participant_of, workshop_for_change
 from .payloads import idea_payload
 from .sequence import give_back, stamp, take_turn
@@ -67,7 +68,11 @@ def delete_idea(session: Session, actor: Actor, idea_id: int) -> tuple[dict, lis
     fact = Fact("idea.deleted", actor.workshop_id, {"idea_id": idea_id})
     if actor.is_facilitator:
         workshop = workshop_for_change(session, actor)
-        session.delete(idea_in_workshop(session, workshop.id, idea_id))
+        idea = idea_in_workshop(session, workshop.id, idea_id)
+        audit.record(session, actor, "idea.delete", {"idea_id": idea_id},
+                     before={"text": idea.text, "cluster_id": idea.cluster_id},
+                     subject_participant_id=idea.participant_id)
+        session.delete(idea)
         session.flush()
         return {"idea_id": idea_id}, stamp(session, [fact])
     participant = participant_of(session, actor)
@@ -87,6 +92,8 @@ def set_idea_hidden(
     if idea.hidden == hidden:
         return {"idea_id": idea_id, "hidden": hidden}, []
     idea.hidden = hidden
+    audit.record(session, actor, "idea.hide" if hidden else "idea.show", {"idea_id": idea_id},
+                 before={"hidden": not hidden}, after={"hidden": hidden})
     session.flush()
     if hidden:
         fact = Fact("idea.hidden", workshop.id, {"idea_id": idea_id})

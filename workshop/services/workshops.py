@@ -14,6 +14,7 @@ from ..domain.text import clean_text
 from ..domain.votes import check_vote_settings
 from ..domain.workshops import LANGUAGES, QUESTION_MAX_LENGTH, TITLE_MAX_LENGTH
 from ..models import Facilitator, Workshop, utcnow
+from . import audit
 from .access import Actor, phase_of, workshop_for_change
 from .payloads import workshop_payload
 from .sequence import current_sequence, stamp
@@ -46,9 +47,14 @@ def create_workshop(
         try:
             with session.begin_nested():
                 session.add(workshop)
-            return workshop
         except IntegrityError:
             continue  # 40 bits rarely collide; when they do, draw again
+        audit.record(session, Actor(workshop.id, facilitator_id=facilitator.id),
+                     "workshop.create", {"workshop_id": workshop.id},
+                     after={"title": title, "question": question, "vote_budget": budget,
+                            "votes_per_idea": cap, "language": language})
+        session.flush()
+        return workshop
     raise DomainError("join_code_exhausted", "could not draw a free join code")
 
 
@@ -77,6 +83,8 @@ def set_phase(session: Session, actor: Actor, phase: str) -> tuple[dict, list[Fa
         raise DomainError("invalid_phase", "unknown phase", field="phase") from None
     if phase_of(workshop) is new_phase:
         return {"phase": new_phase.value}, []
+    audit.record(session, actor, "phase.set", {"workshop_id": workshop.id},
+                 before={"phase": workshop.phase}, after={"phase": new_phase.value})
     workshop.phase = new_phase.value
     session.flush()
     facts = [Fact("phase.changed", workshop.id, {"phase": new_phase.value})]
@@ -91,6 +99,8 @@ def lock_joins(session: Session, actor: Actor, locked: bool) -> tuple[dict, list
     workshop = workshop_for_change(session, actor)
     if workshop.joins_locked == locked:
         return {"joins_locked": locked}, []
+    audit.record(session, actor, "workshop.lock_joins", {"workshop_id": workshop.id},
+                 before={"joins_locked": workshop.joins_locked}, after={"joins_locked": locked})
     workshop.joins_locked = locked
     session.flush()
     # Only facilitators' screens show the setting; participants' screens have nothing to redraw.
