@@ -36,14 +36,14 @@ from workshop.extensions import db
 from workshop.models import Cluster, FactLog, Idea, Participant, Presence, Vote, Workshop
 from workshop.services import clusters, facilitators, ideas, participants, votes, workshops
 from workshop.services.access import Actor
-from workshop.views.join_throttle import (
+from workshop.web.join_throttle import (
     OVERALL_BURST,
     PER_ADDRESS_BURST,
     PER_ADDRESS_PER_SECOND,
     JoinThrottle,
     address_key,
 )
-from workshop.views.participants import THROTTLE
+from workshop.web.participants import THROTTLE
 
 # The real server and its screens, shared with the end-to-end tests.
 server = e2e_fixtures.server

@@ -7,7 +7,7 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import cli, headers, views
+from . import cli, headers, web
 from .config import Config
 from .database import tune_engine
 from .extensions import babel, csrf, db, migrate, socketio
@@ -45,7 +45,7 @@ def create_app(config: object | None = None) -> Flask:
     )
 
     headers.register(app)
-    views.register(app)
+    web.register(app)
     cli.register(app)
     handlers.register(socketio, app)
     return app

@@ -25,7 +25,7 @@ CHOOSE_ORGANISATION_TYPE = _l("Please choose what kind of organisation you come 
 
 PARTICIPANT_COOKIE_AGE = timedelta(days=180)
 PARTICIPANT_COOKIE_PREFIX = "tupa_p_"
-# Where the app keeps its JoinThrottle (see register in views/__init__.py).
+# Where the app keeps its JoinThrottle (see register in web/__init__.py).
 THROTTLE = "tupa.join_throttle"
 
 
