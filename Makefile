@@ -18,6 +18,7 @@ run: $(VENV)/.installed node_modules/.installed translations
 
 test: $(VENV)/.installed-test node_modules/.installed translations $(CHROMIUM)
 	$(VENV)/bin/ruff check .
+	npx --no-install eslint static/js
 	$(VENV)/bin/bandit -q -r workshop -lll
 	$(VENV)/bin/pytest tests/
 

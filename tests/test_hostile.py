@@ -402,7 +402,7 @@ def every_page(app, make_facilitator, make_workshop, make_participant):
         "not found": visitor.get("/no/such/page"),
         "missing CSRF": visitor.post("/join", data={"code": "x"}),
         "stylesheet": visitor.get("/static/css/base.css"),
-        "script": visitor.get("/static/js/page.js"),
+        "script": visitor.get("/static/js/core/page.js"),
         "participant page": phone.get(f"/w/{workshop.join_code}"),
         "QR code": phone.get(f"{base}/qr.svg"),
         "workshop list": desk.get("/workshops"),

@@ -43,7 +43,7 @@ const RECONNECTED_SHOWN_MS = 6000;
 const WAITING_SHOWN_AFTER_MS = 3000;
 
 /** A random client key, from crypto.getRandomValues: randomUUID needs a secure origin. */
-export function newKey() {
+function newKey() {
   const bytes = new Uint8Array(16);
   crypto.getRandomValues(bytes);
   return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");

@@ -1,0 +1,239 @@
+// The one idea card: the projector shows text and author, the phone adds the participant's
+// own edit and delete and the vote buttons, the board adds hiding, deleting and a labelled
+// "Move to cluster" control (the keyboard's way to do what drag and drop does).
+//
+// A card is built once per idea and updated in place on every redraw, so a control keeps its
+// focus while the ideas around it change.
+
+import { element, setAttr, setText } from "../core/dom.js";
+import { organisationTypeName, say } from "../core/page.js";
+import { ideaName } from "../features/ideas.js";
+
+const quiet = (text, focus) => element("button", {
+  className: "button-quiet", text, attrs: { type: "button", "data-focus": focus },
+});
+
+const danger = (focus) => element("button", {
+  className: "button-quiet button-danger", text: say("delete"), attrs: { type: "button", "data-focus": focus },
+});
+
+/**
+ * One idea's card. `controls` picks what it offers, each with the page's callbacks:
+ * `moderate` {hide(idea), remove(idea)} and `move` {move(idea, clusterId)} on the board,
+ * `own` {edit(idea), remove(idea), save(idea, text), cancel(idea)} and `vote` {give(idea),
+ * take(idea)} on the phone; none on the projector.
+ */
+export class IdeaCard {
+  /** A card for `idea`, not yet drawn. */
+  constructor(idea, { className = "idea", ...controls } = {}) {
+    this.idea = idea;
+    this.controls = controls;
+    this.uid = `idea-${idea.id}`;
+    this.node = element("li", { className, attrs: { "data-idea-id": idea.id } });
+    this.text = element("p", { className: "idea-text", attrs: { id: `${this.uid}-text` } });
+    this.meta = element("p", { className: "idea-meta" });
+    this.node.append(this.text, this.meta);
+    if (controls.own) this.buildOwn(controls.own);
+    if (controls.moderate) this.buildModeration(controls.moderate);
+    if (controls.move) this.buildMove(controls.move);
+    if (controls.moderate) this.node.append(this.moderationRow);
+    if (controls.own) this.node.append(this.ownRow);
+    if (controls.vote) this.buildVote(controls.vote);
+  }
+
+  buildOwn(own) {
+    this.note = element("p", { className: "idea-note" });
+    this.edit = quiet(say("edit"), `${this.uid}-edit`);
+    this.remove = danger(`${this.uid}-delete`);
+    this.ownRow = element("div", { className: "idea-actions button-row" }, [this.edit, this.remove]);
+    this.node.append(this.note);
+    this.edit.addEventListener("click", () => own.edit(this.idea));
+    this.remove.addEventListener("click", () => own.remove(this.idea));
+  }
+
+  buildModeration(moderate) {
+    this.hiddenBadge = element("p", { className: "badge badge-hidden", text: say("hidden_from_participants") });
+    this.hide = element("button", { className: "button-quiet", attrs: { type: "button", "data-focus": `${this.uid}-hide` } });
+    this.remove = danger(`${this.uid}-delete`);
+    this.moderationRow = element("div", { className: "button-row" }, [this.hide, this.remove]);
+    this.node.append(this.hiddenBadge);
+    this.hide.addEventListener("click", () => moderate.hide(this.idea));
+    this.remove.addEventListener("click", () => moderate.remove(this.idea));
+  }
+
+  buildMove(move) {
+    const id = `${this.uid}-move`;
+    this.moveTo = element("select", { attrs: { id, "data-focus": id } });
+    this.move = element("button", { text: say("move"), attrs: { type: "button", "data-focus": `${id}-button` } });
+    this.node.append(element("div", { className: "card-move" }, [
+      element("label", { className: "move-label", text: say("move_to_cluster"), attrs: { for: id } }),
+      this.moveTo,
+      this.move,
+    ]));
+    this.move.addEventListener("click", () => {
+      move.move(this.idea, this.moveTo.value === "" ? null : Number(this.moveTo.value));
+    });
+  }
+
+  buildVote(vote) {
+    const counted = `${this.uid}-my-votes`;
+    this.myVotes = element("p", { className: "my-votes", attrs: { id: counted } });
+    this.give = element("button", { className: "vote-give", text: say("give_vote"), attrs: { type: "button", "aria-describedby": counted, "data-focus": `${this.uid}-give` } });
+    this.take = element("button", { className: "vote-take button-quiet", text: say("take_vote_back"), attrs: { type: "button", "aria-describedby": counted, "data-focus": `${this.uid}-take` } });
+    this.voteBox = element("div", { className: "idea-votes" }, [
+      this.myVotes, element("div", { className: "button-row" }, [this.give, this.take]),
+    ]);
+    this.node.append(this.voteBox);
+    this.give.addEventListener("click", () => vote.give(this.idea));
+    this.take.addEventListener("click", () => vote.take(this.idea));
+  }
+
+  /**
+   * Show `idea` as `look` says: `text` (a waiting edit's, else the idea's), `mine`,
+   * `note`, `removing`; for `own`, `changeable` and `editing`; for `move`, the `clusters`;
+   * for `vote`, `votes` ({count, full} while voting, else null).
+   */
+  draw(idea, look = {}) {
+    this.idea = idea;
+    const text = look.text || idea.text;
+    const name = ideaName(text);
+    setText(this.text, text);
+    setText(this.meta, authorLine(idea, look.mine));
+    this.node.classList.toggle("is-mine", Boolean(look.mine));
+    this.node.classList.toggle("is-removing", Boolean(look.removing));
+    // The visible words name each control; the idea's text tells one card's from another's.
+    if (this.remove) setAttr(this.remove, "aria-label", say("delete_idea_named", { idea: name }));
+    if (this.controls.own) this.drawOwn(look, name);
+    if (this.controls.moderate) this.drawModeration(idea, name);
+    if (this.controls.move) this.drawMove(idea, look.clusters || [], name);
+    if (this.controls.vote) this.drawVote(look.votes || null, name);
+    return this.node;
+  }
+
+  drawOwn(look, name) {
+    setText(this.note, look.note || "");
+    this.note.hidden = !look.note;
+    const editing = Boolean(look.changeable && look.editing);
+    if (editing && !this.editForm) this.addEditForm();
+    if (!editing && this.editForm) {
+      this.editForm.remove();
+      this.editForm = null;
+    }
+    this.ownRow.hidden = !look.changeable || editing;
+    setAttr(this.edit, "aria-label", say("edit_idea_named", { idea: name }));
+  }
+
+  // The edit form exists only while editing: one labelled text field on the page, not one per idea.
+  addEditForm() {
+    const own = this.controls.own;
+    const id = `${this.uid}-edit-text`;
+    this.editText = element("textarea", { attrs: { id, rows: 3, "data-focus": id } });
+    const cancel = element("button", { className: "button-quiet", text: say("cancel"), attrs: { type: "button" } });
+    this.editForm = element("form", { className: "idea-edit", attrs: { novalidate: true } }, [
+      element("label", { text: say("edit_your_idea"), attrs: { for: id } }),
+      this.editText,
+      element("div", { className: "button-row" }, [
+        element("button", { text: say("save"), attrs: { type: "submit" } }),
+        cancel,
+      ]),
+    ]);
+    this.editForm.addEventListener("submit", (event) => {
+      event.preventDefault();
+      own.save(this.idea, this.editText.value.trim());
+    });
+    cancel.addEventListener("click", () => own.cancel(this.idea));
+    this.editText.addEventListener("keydown", (event) => {
+      if (event.key === "Escape") own.cancel(this.idea);
+    });
+    this.editText.value = this.idea.text;
+    this.ownRow.before(this.editForm);
+  }
+
+  drawModeration(idea, name) {
+    this.node.classList.toggle("is-hidden-idea", Boolean(idea.hidden));
+    this.hiddenBadge.hidden = !idea.hidden;
+    setText(this.hide, idea.hidden ? say("show") : say("hide"));
+    setAttr(this.hide, "aria-label", say(idea.hidden ? "show_idea_named" : "hide_idea_named", { idea: name }));
+  }
+
+  drawMove(idea, clusters, name) {
+    setAttr(this.moveTo, "aria-label", say("move_to_cluster_named", { idea: name }));
+    setAttr(this.move, "aria-label", say("move_idea_named", { idea: name }));
+    const options = [{ value: "", label: say("ungrouped") }]
+      .concat(clusters.map((c) => ({ value: String(c.id), label: c.name })));
+    const current = idea.cluster_id === null ? "" : String(idea.cluster_id);
+    const same = this.moveTo.options.length === options.length
+      && options.every((o, i) => this.moveTo.options[i].value === o.value && this.moveTo.options[i].text === o.label);
+    if (!same) {
+      const chosen = this.moveTo.value;
+      this.moveTo.replaceChildren(...options.map((o) => element("option", { text: o.label, attrs: { value: o.value } })));
+      this.moveTo.value = options.some((o) => o.value === chosen) ? chosen : current;
+    }
+    // A choice being made with the keyboard stays; otherwise the control follows the idea.
+    if (document.activeElement !== this.moveTo && this.drawnCluster !== current) this.moveTo.value = current;
+    this.drawnCluster = current;
+  }
+
+  drawVote(votes, name) {
+    this.voteBox.hidden = !votes;
+    if (!votes) {
+      this.node.classList.remove("has-my-vote");
+      return;
+    }
+    setText(this.myVotes, say("your_votes_here", { count: votes.count }));
+    this.node.classList.toggle("has-my-vote", votes.count > 0);
+    setAttr(this.give, "aria-label", say("give_vote_named", { idea: name }));
+    setAttr(this.take, "aria-label", say("take_vote_back_named", { idea: name }));
+    // aria-disabled, not disabled: the button keeps its focus and says why when pressed.
+    setAttr(this.give, "aria-disabled", votes.full ? "true" : null);
+    setAttr(this.take, "aria-disabled", votes.count === 0 ? "true" : null);
+  }
+
+  /** Put the keyboard in the edit form, if it is open. */
+  focusEditor() {
+    if (this.editForm) this.editText.focus();
+  }
+
+  /** Put the keyboard back on the Edit button. */
+  focusEditButton() {
+    this.edit.focus();
+  }
+}
+
+function authorLine(idea, mine) {
+  const parts = [];
+  if (idea.author && idea.author.nickname) parts.push(idea.author.nickname);
+  if (idea.author && idea.author.organisation_type) parts.push(organisationTypeName(idea.author.organisation_type));
+  if (mine) parts.push(say("your_idea"));
+  return parts.join(" · ");
+}
+
+/** The cards of one page, by idea id: each built once, then updated in place. */
+export class IdeaCards {
+  /** `options` are the IdeaCard options every card on this page gets. */
+  constructor(options = {}) {
+    this.options = options;
+    this.cards = new Map();
+  }
+
+  /** The drawn card element for `idea`, built on first sight. */
+  draw(idea, look) {
+    if (!this.cards.has(idea.id)) this.cards.set(idea.id, new IdeaCard(idea, this.options));
+    return this.cards.get(idea.id).draw(idea, look);
+  }
+
+  /** The card of this idea, or undefined. */
+  get(ideaId) {
+    return this.cards.get(ideaId);
+  }
+
+  /** Forget the cards of ideas no longer shown; `forgotten(id)` hears of each. */
+  keepOnly(ideas, forgotten = () => {}) {
+    for (const id of Array.from(this.cards.keys())) {
+      if (!ideas.has(id)) {
+        this.cards.delete(id);
+        forgotten(id);
+      }
+    }
+  }
+}

@@ -1,0 +1,15 @@
+// The ranked results, as the phone, the board and the projector show them.
+
+import { element, placeChildren } from "../core/dom.js";
+import { say } from "../core/page.js";
+
+/** Draw `ranked` (features/results.js rankedResults) into `list`; `section` shows only once revealed. */
+export function drawResults(ranked, section, list) {
+  section.hidden = !ranked;
+  if (!ranked) return;
+  placeChildren(list, ranked.map((line) => element("li", { className: "result" }, [
+    element("span", { className: "result-rank", text: say("rank", { rank: line.rank }) }),
+    element("span", { className: "result-votes", text: say("votes_count", { count: line.votes }) }),
+    element("span", { className: "result-text", text: line.idea.text }),
+  ])));
+}

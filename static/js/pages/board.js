@@ -1,0 +1,365 @@
+// The facilitator's board: phases, who is here, every idea live, clusters by drag and drop
+// (mouse and touch) or by a labelled "Move to cluster" control on each idea (keyboard).
+
+import Sortable from "/vendor/sortable.esm.js";
+import { IdeaCards } from "../components/idea-card.js";
+import { drawResults } from "../components/results.js";
+import { Connection } from "../core/connection.js";
+import {
+  arrangeChildren, element, keepingFocus, placeChildren, prefersLessMotion, setAttr, setText,
+  trimChildren,
+} from "../core/dom.js";
+import {
+  announce, clearNotice, organisationTypeName, page, phaseName, say, settings, showNotice,
+} from "../core/page.js";
+import { Store } from "../core/store.js";
+import { clusterById, clusters, groups, movedIdea, renamedCluster } from "../features/clusters.js";
+import { ideaName, ideas } from "../features/ideas.js";
+import { phaseOf, phases } from "../features/phases.js";
+import { presence } from "../features/presence.js";
+import { rankedResults, results } from "../features/results.js";
+import { votes } from "../features/votes.js";
+
+const store = new Store([phases, ideas, clusters, votes, results, presence], { seesHidden: true });
+const columns = new Map(); // "ungrouped" or cluster id -> the elements of its column
+const renaming = new Set();
+let dragging = false;
+let drawWaiting = false;
+
+const $ = (id) => document.getElementById(id);
+const ui = {
+  phaseName: $("phase-name"),
+  phaseButtons: Array.from(document.querySelectorAll("[data-set-phase]")),
+  online: $("presence-online"),
+  byType: $("presence-by-type"),
+  progress: $("votes-progress"),
+  resultsSection: $("results-section"),
+  resultsList: $("results-list"),
+  clusterForm: $("cluster-form"),
+  clusterName: $("cluster-name"),
+  ideasCount: $("ideas-count"),
+  columns: $("board-columns"),
+  joinsLocked: $("joins-locked"),
+  joinsState: $("joins-state"),
+};
+
+const connection = new Connection(page, {
+  snapshot(snapshot) {
+    store.load(snapshot);
+    drawJoins();
+  },
+  fact(name, payload) {
+    if (name === "phase.changed") announce(say("phase_now", { phase: phaseName(payload.phase) }));
+    store.dispatch(name, payload);
+    if (name === "workshop.changed") drawJoins();
+  },
+  done(item, data) {
+    if (item.name === "cluster.create") announce(say("cluster_created", { name: item.payload.name }));
+    if (item.name === "idea.delete") announce(say("idea_deleted"));
+    store.answer(item.name, data);
+    if (item.name === "workshop.lock_joins" && data) {
+      drawJoins();
+      announce(say(data.joins_locked ? "joins_locked_now" : "joins_open_now"));
+    }
+  },
+  refused(item, error) {
+    showNotice(error.message || say("action_failed"));
+    // A refused move or rename: the snapshot puts the board back as the server has it.
+    if (item.name && item.name !== "workshop.sync") connection.resync();
+  },
+  denied() {
+    // The board's own address sends a signed-out browser to the sign-in page and back.
+    showNotice(say("sign_in_again"), { link: { href: page.board_url, text: say("sign_in_again_link") } });
+  },
+});
+
+const cards = new IdeaCards({
+  className: "idea idea-card",
+  moderate: { hide: toggleHidden, remove: deleteIdea },
+  move: { move: moveWithKeyboard },
+});
+
+// ---- Commands ----
+
+function setPhase(phase) {
+  clearNotice();
+  if (phase === phaseOf(store.state)) return;
+  connection.send("phase.set", { phase });
+}
+
+function moveIdea(ideaId, clusterId, position) {
+  if (!store.state.ideas.has(ideaId)) return;
+  const move = { idea_id: ideaId, cluster_id: clusterId, position };
+  connection.send("cluster.move_idea", move);
+  const cluster = clusterById(store.state, clusterId);
+  announce(say("moved_to", { cluster: cluster ? cluster.name : say("ungrouped") }));
+  // Shown at once, before the server's clusters.changed confirms it.
+  store.change(movedIdea, move);
+}
+
+function moveWithKeyboard(idea, target) {
+  clearNotice();
+  if (target === idea.cluster_id) {
+    announce(say("already_there"));
+    return;
+  }
+  const cluster = clusterById(store.state, target);
+  moveIdea(idea.id, target, cluster ? cluster.idea_ids.length : 0);
+}
+
+function createCluster(event) {
+  event.preventDefault();
+  clearNotice();
+  const name = ui.clusterName.value.trim();
+  if (!name) {
+    showNotice(say("cluster_name_empty"));
+    ui.clusterName.focus();
+    return;
+  }
+  connection.send("cluster.create", { name });
+  ui.clusterName.value = "";
+  ui.clusterName.focus();
+}
+
+function renameCluster(event, column) {
+  event.preventDefault();
+  const name = column.renameInput.value.trim();
+  if (!name) {
+    showNotice(say("cluster_name_empty"));
+    column.renameInput.focus();
+    return;
+  }
+  clearNotice();
+  if (name !== column.cluster.name) {
+    // Shown at once; clusters.changed confirms it, a refusal puts it back.
+    connection.send("cluster.rename", { cluster_id: column.cluster.id, name });
+    store.change(renamedCluster, { cluster_id: column.cluster.id, name });
+  }
+  stopRenaming(column);
+}
+
+function startRenaming(column) {
+  renaming.add(column.cluster.id);
+  column.renameInput.value = column.cluster.name;
+  draw();
+  column.renameInput.focus();
+  column.renameInput.select();
+}
+
+function stopRenaming(column) {
+  renaming.delete(column.cluster.id);
+  draw();
+  column.rename.focus();
+}
+
+function deleteCluster(column) {
+  clearNotice();
+  if (!window.confirm(say("confirm_delete_cluster", { name: column.cluster.name }))) return;
+  connection.send("cluster.delete", { cluster_id: column.cluster.id });
+  ui.clusterName.focus();
+}
+
+function deleteIdea(idea) {
+  clearNotice();
+  if (!window.confirm(say("confirm_delete_idea", { idea: ideaName(idea.text) }))) return;
+  connection.send("idea.delete", { idea_id: idea.id });
+  ui.clusterName.focus();
+}
+
+function lockJoins() {
+  clearNotice();
+  // The box shows the wish at once; the answer (or a refusal's resync) settles it.
+  connection.send("workshop.lock_joins", { locked: ui.joinsLocked.checked });
+}
+
+// Drawn only when the server has spoken, never on every redraw: the box shows the
+// facilitator's wish until then.
+function drawJoins() {
+  const workshop = store.state.workshop;
+  const locked = workshop ? workshop.joins_locked : undefined;
+  if (typeof locked !== "boolean") return;
+  ui.joinsLocked.checked = locked;
+  setText(ui.joinsState, say(locked ? "joins_locked" : "joins_open"));
+  ui.joinsState.dataset.locked = String(locked);
+}
+
+function toggleHidden(idea) {
+  clearNotice();
+  const hide = !idea.hidden;
+  connection.send(hide ? "idea.hide" : "idea.show", { idea_id: idea.id });
+  announce(say(hide ? "idea_hiding" : "idea_showing"));
+}
+
+// ---- Drag and drop ----
+
+function clusterOf(list) {
+  return list.dataset.clusterId === "" ? null : Number(list.dataset.clusterId);
+}
+
+function makeSortable(list, clusterId) {
+  return Sortable.create(list, {
+    group: "ideas",
+    // Ungrouped ideas stay in posting order: they can be dropped in, not reordered.
+    sort: clusterId !== null,
+    animation: prefersLessMotion() ? 0 : 150,
+    // Controls inside a card work as controls; the rest of the card is the handle.
+    filter: "button, select, option, input, textarea, label, a",
+    preventOnFilter: false,
+    // On touch, a short press picks a card up, so a swipe still scrolls the page.
+    delay: 200,
+    delayOnTouchOnly: true,
+    emptyInsertThreshold: 32,
+    ghostClass: "is-drag-ghost",
+    chosenClass: "is-drag-chosen",
+    onStart() {
+      dragging = true;
+    },
+    onEnd(event) {
+      dragging = false;
+      const ideaId = Number(event.item.dataset.ideaId);
+      const from = clusterOf(event.from);
+      const to = clusterOf(event.to);
+      if (from === to && (to === null || event.oldIndex === event.newIndex)) {
+        draw();
+        return;
+      }
+      moveIdea(ideaId, to, to === null ? 0 : event.newIndex);
+    },
+  });
+}
+
+// ---- Drawing ----
+
+function columnFor(key, cluster) {
+  if (columns.has(key)) return columns.get(key);
+  const uid = `column-${key}`;
+  const column = {
+    node: element("section", { className: "board-column", attrs: { "aria-labelledby": `${uid}-name` } }),
+    name: element("h3", { className: "column-name", attrs: { id: `${uid}-name` } }),
+    count: element("p", { className: "column-count" }),
+    list: element("ul", {
+      className: "idea-list drop-list",
+      attrs: { "data-cluster-id": cluster ? cluster.id : "", "aria-labelledby": `${uid}-name` },
+    }),
+    cluster,
+  };
+  const head = element("div", { className: "column-head" }, [column.name, column.count]);
+  column.node.append(head);
+  if (cluster) {
+    column.rename = element("button", { className: "button-quiet", text: say("rename"), attrs: { type: "button", "data-focus": `${uid}-rename` } });
+    column.remove = element("button", { className: "button-quiet button-danger", text: say("delete"), attrs: { type: "button", "data-focus": `${uid}-delete` } });
+    column.renameInput = element("input", {
+      attrs: { id: `${uid}-rename-input`, type: "text", maxlength: settings.cluster_name_max_length, autocomplete: "off" },
+    });
+    column.renameForm = element("form", { className: "rename-form", attrs: { novalidate: true } }, [
+      element("label", { text: say("new_cluster_name"), attrs: { for: `${uid}-rename-input` } }),
+      column.renameInput,
+      element("div", { className: "button-row" }, [
+        element("button", { text: say("save"), attrs: { type: "submit" } }),
+        element("button", { className: "button-quiet rename-cancel", text: say("cancel"), attrs: { type: "button" } }),
+      ]),
+    ]);
+    column.tools = element("div", { className: "button-row column-tools" }, [column.rename, column.remove]);
+    column.node.append(column.tools, column.renameForm);
+    column.rename.addEventListener("click", () => startRenaming(column));
+    column.remove.addEventListener("click", () => deleteCluster(column));
+    column.renameForm.addEventListener("submit", (event) => renameCluster(event, column));
+    column.renameForm.querySelector(".rename-cancel").addEventListener("click", () => stopRenaming(column));
+    column.renameInput.addEventListener("keydown", (event) => {
+      if (event.key === "Escape") stopRenaming(column);
+    });
+  } else {
+    column.node.classList.add("is-ungrouped");
+  }
+  column.empty = element("p", { className: "column-empty", text: say("drop_here") });
+  column.node.append(column.empty, column.list);
+  column.sortable = makeSortable(column.list, cluster ? cluster.id : null);
+  columns.set(key, column);
+  return column;
+}
+
+function drawColumns(state) {
+  const grouped = groups(state);
+  const wanted = [];
+  const ungrouped = columnFor("ungrouped", null);
+  setText(ungrouped.name, say("ungrouped"));
+  wanted.push([ungrouped, grouped.ungrouped]);
+  for (const { cluster, ideas: inCluster } of grouped.clusters) {
+    const column = columnFor(cluster.id, cluster);
+    column.cluster = cluster;
+    setText(column.name, cluster.name);
+    const isRenaming = renaming.has(cluster.id);
+    column.renameForm.hidden = !isRenaming;
+    column.tools.hidden = isRenaming;
+    setAttr(column.rename, "aria-label", say("rename_cluster_named", { name: cluster.name }));
+    setAttr(column.remove, "aria-label", say("delete_cluster_named", { name: cluster.name }));
+    wanted.push([column, inCluster]);
+  }
+  arrangeChildren(ui.columns, wanted.map(([column]) => column.node));
+  const drawn = wanted.map(([column, inColumn]) => {
+    const nodes = inColumn.map((idea) => cards.draw(idea, { clusters: state.clusters }));
+    arrangeChildren(column.list, nodes);
+    setText(column.count, say("ideas_count", { count: inColumn.length }));
+    column.empty.hidden = inColumn.length > 0;
+    return [column, nodes.length];
+  });
+  for (const [column, count] of drawn) trimChildren(column.list, count);
+  trimChildren(ui.columns, wanted.length);
+  const keep = new Set(wanted.map(([column]) => column));
+  for (const [key, column] of Array.from(columns)) {
+    if (!keep.has(column)) {
+      column.sortable.destroy();
+      columns.delete(key);
+      renaming.delete(key);
+    }
+  }
+  cards.keepOnly(state.ideas);
+}
+
+function drawPresence(state) {
+  if (state.presence) {
+    const counted = state.presence;
+    setText(ui.online, say("online_now", { online: counted.online, joined: counted.joined }));
+    placeChildren(ui.byType, settings.organisation_types.map((type) => element("li", {
+      text: say("count_of", { name: organisationTypeName(type), count: counted.by_organisation_type[type] || 0 }),
+    })));
+  }
+  ui.progress.hidden = !state.progress;
+  if (state.progress) {
+    setText(ui.progress, say("votes_progress", { votes: state.progress.votes_cast, voters: state.progress.voters }));
+  }
+}
+
+function draw() {
+  const state = store.state;
+  if (!state.workshop) return;
+  if (dragging) {
+    // Redrawing under a dragged card would pull it from the pointer: wait for the drop.
+    drawWaiting = true;
+    return;
+  }
+  drawWaiting = false;
+  keepingFocus(() => {
+    const phase = phaseOf(state);
+    setText(ui.phaseName, phaseName(phase));
+    document.body.dataset.phase = phase;
+    for (const button of ui.phaseButtons) {
+      setAttr(button, "aria-pressed", button.dataset.setPhase === phase ? "true" : "false");
+    }
+    setText(ui.ideasCount, say("ideas_count", { count: state.ideas.size }));
+    drawPresence(state);
+    drawResults(rankedResults(state), ui.resultsSection, ui.resultsList);
+    drawColumns(state);
+  });
+}
+
+store.subscribe(draw);
+for (const button of ui.phaseButtons) {
+  button.addEventListener("click", () => setPhase(button.dataset.setPhase));
+}
+ui.clusterForm.addEventListener("submit", createCluster);
+ui.joinsLocked.addEventListener("change", lockJoins);
+ui.phaseName.textContent = phaseName(ui.phaseName.dataset.phase || "");
+document.addEventListener("pointerup", () => {
+  if (drawWaiting && !dragging) draw();
+});

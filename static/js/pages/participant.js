@@ -1,0 +1,265 @@
+// The participant's phone: the question, posting ideas, everyone's ideas live, voting, results.
+
+import { ClusterWall } from "../components/clusters.js";
+import { IdeaCards } from "../components/idea-card.js";
+import { drawResults } from "../components/results.js";
+import { Connection } from "../core/connection.js";
+import { element, keepingFocus, placeChildren, setAttr, setText } from "../core/dom.js";
+import { announce, clearNotice, page, phaseName, say, settings, showNotice } from "../core/page.js";
+import { Store } from "../core/store.js";
+import { clusters, groups } from "../features/clusters.js";
+import { ideaLength, ideaName, ideaTextProblem, ideas, writtenBy } from "../features/ideas.js";
+import { POSTING, VOTING, phaseOf, phases } from "../features/phases.js";
+import { rankedResults, results } from "../features/results.js";
+import { myVotes, votes, votesLeft } from "../features/votes.js";
+
+// Counter thresholds read out to screen readers; the visible counter changes on every key.
+const COUNTER_SPOKEN_AT = [100, 50, 20, 10, 0];
+
+const store = new Store([phases, ideas, clusters, votes, results], { seesHidden: false });
+const editing = new Set(); // ids of the participant's ideas whose edit form is open
+
+const $ = (id) => document.getElementById(id);
+const ui = {
+  phaseName: $("phase-name"),
+  phaseHelp: $("phase-help"),
+  postSection: $("post-section"),
+  postForm: $("post-form"),
+  ideaText: $("idea-text"),
+  counter: $("idea-counter"),
+  counterSpoken: $("idea-counter-spoken"),
+  postFeedback: $("post-feedback"),
+  pendingIdeas: $("pending-ideas"),
+  pendingHeading: $("pending-heading"),
+  votePanel: $("vote-panel"),
+  votesLeft: $("votes-left"),
+  resultsSection: $("results-section"),
+  resultsList: $("results-list"),
+  ideasCount: $("ideas-count"),
+  ideasEmpty: $("ideas-empty"),
+};
+
+const connection = new Connection(page, {
+  snapshot(snapshot) {
+    const before = phaseOf(store.state);
+    store.load(snapshot);
+    const now = phaseOf(store.state);
+    if (before && before !== now) announce(say("phase_now", { phase: phaseName(now) }));
+  },
+  fact(name, payload) {
+    if (name === "phase.changed") {
+      editing.clear();
+      announce(say("phase_now", { phase: phaseName(payload.phase) }));
+    }
+    if (name === "results.revealed") announce(say("results_revealed"));
+    store.dispatch(name, payload);
+  },
+  done(item, data) {
+    if (item.name === "idea.post" && data) setText(ui.postFeedback, say("idea_posted"));
+    if (!store.answer(item.name, data)) draw();
+  },
+  refused(item, error) {
+    showNotice(error.message || say("action_failed"));
+    draw();
+  },
+  outboxChanged() {
+    draw();
+  },
+  denied() {
+    showNotice(say("join_again"), { link: { href: page.join_url, text: say("join_again_link") } });
+  },
+});
+
+const cards = new IdeaCards({
+  own: { edit: startEditing, remove: deleteIdea, save: saveEdit, cancel: (idea) => stopEditing(idea.id) },
+  vote: { give: giveVote, take: takeVoteBack },
+});
+const wall = new ClusterWall($("idea-wall"));
+
+// ---- What this participant has done, counting what still waits in the outbox ----
+
+function pendingFor(ideaId, waiting) {
+  let edit = null;
+  let removing = false;
+  for (const item of waiting) {
+    if (item.payload.idea_id !== ideaId) continue;
+    if (item.name === "idea.edit") edit = item.payload.text;
+    if (item.name === "idea.delete") removing = true;
+  }
+  return { edit, removing };
+}
+
+function isMine(idea) {
+  return writtenBy(idea, store.state.me && store.state.me.participant_id);
+}
+
+// A problem with a text is told where the person is typing.
+function refuseText(text, field) {
+  const problem = ideaTextProblem(text);
+  if (!problem) return false;
+  showNotice(say(problem.key, problem.values));
+  field.focus();
+  return true;
+}
+
+// ---- Commands ----
+
+function postIdea(event) {
+  event.preventDefault();
+  clearNotice();
+  const text = ui.ideaText.value.trim();
+  if (refuseText(text, ui.ideaText)) return;
+  connection.send("idea.post", { text });
+  ui.ideaText.value = "";
+  updateCounter();
+  setText(ui.postFeedback, connection.live ? say("idea_sending") : say("idea_saved_offline"));
+  ui.ideaText.focus();
+}
+
+function giveVote(idea) {
+  clearNotice();
+  const state = store.state;
+  const given = myVotes(state, connection.pending());
+  if (votesLeft(state, given) === 0) {
+    showNotice(say("no_votes_left"));
+    return;
+  }
+  if (given.filter((vote) => vote.idea_id === idea.id).length >= state.workshop.votes_per_idea) {
+    showNotice(say("vote_cap_reached"));
+    return;
+  }
+  connection.send("vote.cast", { idea_id: idea.id });
+}
+
+function takeVoteBack(idea) {
+  clearNotice();
+  const mine = myVotes(store.state, connection.pending()).filter((vote) => vote.idea_id === idea.id);
+  if (!mine.length) {
+    showNotice(say("no_vote_to_take_back"));
+    return;
+  }
+  // The newest vote goes first: if it still waits in the outbox, the cast and the
+  // retract are sent in order and cancel out on the server.
+  connection.send("vote.retract", { key: mine[mine.length - 1].key });
+}
+
+function startEditing(idea) {
+  editing.add(idea.id);
+  draw();
+  cards.get(idea.id).focusEditor();
+}
+
+function stopEditing(ideaId) {
+  editing.delete(ideaId);
+  draw();
+  const card = cards.get(ideaId);
+  if (card) card.focusEditButton();
+}
+
+function saveEdit(idea, text) {
+  if (refuseText(text, cards.get(idea.id).editText)) return;
+  clearNotice();
+  if (text !== idea.text) connection.send("idea.edit", { idea_id: idea.id, text });
+  stopEditing(idea.id);
+}
+
+function deleteIdea(idea) {
+  clearNotice();
+  if (!window.confirm(say("confirm_delete_own", { idea: ideaName(idea.text) }))) return;
+  connection.send("idea.delete", { idea_id: idea.id });
+  announce(say("idea_deleting"));
+  ui.ideaText.focus();
+}
+
+// ---- Drawing ----
+
+// `given` and `waiting` are read once per drawing: the outbox lives in localStorage.
+function drawIdea(idea, state, given, waiting) {
+  const mine = isMine(idea);
+  const pending = mine ? pendingFor(idea.id, waiting) : { edit: null, removing: false };
+  let note = "";
+  if (pending.removing) note = say("delete_waiting");
+  else if (pending.edit !== null) note = say("edit_waiting");
+  const changeable = mine && phaseOf(state) === POSTING && !pending.removing;
+  let votesHere = null;
+  if (phaseOf(state) === VOTING) {
+    const count = given.filter((vote) => vote.idea_id === idea.id).length;
+    votesHere = {
+      count,
+      full: count >= state.workshop.votes_per_idea || given.length >= state.workshop.vote_budget,
+    };
+  }
+  return cards.draw(idea, {
+    text: pending.edit || idea.text,
+    mine,
+    note,
+    removing: pending.removing,
+    changeable,
+    editing: editing.has(idea.id),
+    votes: votesHere,
+  });
+}
+
+function drawPendingIdeas(waiting) {
+  const posts = waiting.filter((item) => item.name === "idea.post");
+  ui.pendingHeading.hidden = posts.length === 0;
+  ui.pendingIdeas.hidden = posts.length === 0;
+  placeChildren(ui.pendingIdeas, posts.map((item) => element("li", { className: "idea is-waiting" }, [
+    element("p", { className: "idea-text", text: item.payload.text }),
+    element("p", { className: "idea-note", text: say("idea_waiting") }),
+  ])));
+}
+
+function draw() {
+  const state = store.state;
+  if (!state.workshop) return;
+  keepingFocus(() => {
+    const phase = phaseOf(state);
+    setText(ui.phaseName, phaseName(phase));
+    setText(ui.phaseHelp, say(`phase_help.${phase}`));
+    document.body.dataset.phase = phase;
+
+    ui.postSection.hidden = phase !== POSTING;
+    const waiting = connection.pending();
+    drawPendingIdeas(waiting);
+
+    const given = myVotes(state, waiting);
+    ui.votePanel.hidden = phase !== VOTING;
+    setText(ui.votesLeft, say("votes_left", { count: votesLeft(state, given) }));
+
+    drawResults(rankedResults(state), ui.resultsSection, ui.resultsList);
+
+    setText(ui.ideasCount, say("ideas_count", { count: state.ideas.size }));
+    ui.ideasEmpty.hidden = state.ideas.size > 0;
+    wall.draw(groups(state), (idea) => drawIdea(idea, state, given, waiting));
+    cards.keepOnly(state.ideas, (id) => editing.delete(id));
+  });
+}
+
+function updateCounter() {
+  const max = settings.idea_max_length;
+  const length = ideaLength(ui.ideaText.value.trim());
+  const left = max - length;
+  setText(ui.counter, say("characters_used", { count: length, max }));
+  ui.counter.classList.toggle("is-over", left < 0);
+  setAttr(ui.ideaText, "aria-invalid", left < 0 ? "true" : null);
+  const spoken = left < 0
+    ? say("characters_over", { count: -left })
+    : COUNTER_SPOKEN_AT.includes(left) || (left < 10 && left >= 0)
+      ? say("characters_left", { count: left })
+      : null;
+  if (spoken && ui.counterSpoken.dataset.last !== String(left)) {
+    ui.counterSpoken.dataset.last = String(left);
+    ui.counterSpoken.textContent = spoken;
+  }
+}
+
+store.subscribe(draw);
+ui.postForm.addEventListener("submit", postIdea);
+ui.ideaText.addEventListener("input", updateCounter);
+ui.ideaText.addEventListener("keydown", (event) => {
+  // Ctrl+Enter posts, as in chat apps; plain Enter makes a new line.
+  if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) ui.postForm.requestSubmit();
+});
+ui.phaseName.textContent = phaseName(ui.phaseName.dataset.phase || "");
+updateCounter();
