@@ -1,5 +1,8 @@
 """Fixtures shared by the app-level tests: an app per database, and factories for its rows.
 
+Plain helpers that take their arguments from the test (actors, refusals, counts, signing in)
+are in arrange.py.
+
 Every test that asks for `app` (directly or through another fixture) runs on SQLite and,
 when TEST_DATABASE_URL is set, once more on PostgreSQL.
 """
@@ -11,16 +14,17 @@ import uuid
 from collections.abc import Callable
 
 import pytest
+from arrange import PASSWORD
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, text
 
 from workshop import create_app
 from workshop.config import TestConfig, database_url
 from workshop.extensions import db, socketio
+from workshop.models import Idea, utcnow
 from workshop.services import facilitators, participants, workshops
 
 DATABASES = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
-PASSWORD = "correct horse battery"
 
 
 def fresh_postgresql_url(base_url: str) -> tuple[str, Callable[[], None]]:
@@ -144,6 +148,22 @@ def make_participant(app):
 
 
 @pytest.fixture
+def add_idea(app):
+    """Factory: a committed idea, whatever the workshop's phase; returns its id."""
+
+    def add(participant, text="An idea", *, hidden=False, key=None):
+        with app.app_context():
+            idea = Idea(workshop_id=participant.workshop_id, participant_id=participant.id,
+                        text=text, hidden=hidden, client_key=key or f"seed-{text}",
+                        created_at=utcnow())
+            db.session.add(idea)
+            db.session.commit()
+            return idea.id
+
+    return add
+
+
+@pytest.fixture
 def participant_socket(app):
     """Factory: a connected Socket.IO test client for a participant's token."""
     clients = []
@@ -181,17 +201,3 @@ def facilitator_socket(app):
         if client.is_connected():
             client.disconnect()
 
-
-def command(client, name: str, payload=None):
-    """Send a command and return its acknowledgement."""
-    if payload is None:
-        return client.emit(name, callback=True)
-    return client.emit(name, payload, callback=True)
-
-
-def facts(client, name: str | None = None) -> list[tuple[str, dict]]:
-    """The facts a test client received since last asked, optionally only one name."""
-    received = [(fact["name"], fact["payload"])
-                for frame in client.get_received() if frame["name"] == "facts"
-                for fact in frame["args"][0]]
-    return [r for r in received if name is None or r[0] == name]

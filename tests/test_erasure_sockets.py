@@ -6,9 +6,8 @@ same across processes, through Redis, is in tests/e2e/test_processes.py.
 
 from __future__ import annotations
 
-from conftest import command, facts
+from arrange import command, csrf, facts, signed_in
 from sqlalchemy import func, select
-from test_views import csrf, signed_in
 
 from workshop.extensions import db, socketio
 from workshop.models import Presence

@@ -8,12 +8,11 @@ import json
 import re
 
 import pytest
-from conftest import PASSWORD
+from arrange import as_facilitator, as_participant, signed_in
 
 from workshop.extensions import db
 from workshop.reports.formats import CSV_COLUMNS, export_filename, ideas_csv, inert, workshop_json
 from workshop.services import clusters, ideas, votes, workshops
-from workshop.services.access import Actor
 
 
 def _export(*, votes_hidden=False, text="Penkit pysäkeille: ä, ö, å", votes_on_idea=3):
@@ -126,19 +125,6 @@ def test_filenames_name_the_code_and_the_day():
 # Through the route ---------------------------------------------------------------------------
 
 
-def _csrf(html: str) -> str:
-    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
-
-
-def _signed_in(app, facilitator):
-    client = app.test_client()
-    page = client.get("/signin")
-    response = client.post("/signin", data={"name": facilitator.name, "password": PASSWORD,
-                                            "csrf_token": _csrf(page.text)})
-    assert response.status_code == 302
-    return client
-
-
 @pytest.fixture
 def held_workshop(app, make_facilitator, make_workshop, make_participant):
     """A workshop with two participants, three ideas (one hidden), a cluster and votes."""
@@ -146,11 +132,11 @@ def held_workshop(app, make_facilitator, make_workshop, make_participant):
     workshop = make_workshop(facilitator, title="Pysäkit", vote_budget=5)
     city, _ = make_participant(workshop, organisation_type="city", organisation_name="Espoo")
     firm, _ = make_participant(workshop, organisation_type="company", organisation_name="+Firma")
-    board = Actor(workshop_id=workshop.id, facilitator_id=facilitator.id)
+    board = as_facilitator(workshop)
     with app.app_context():
         session = db.session
-        as_city = Actor(workshop_id=workshop.id, participant_id=city.id)
-        as_firm = Actor(workshop_id=workshop.id, participant_id=firm.id)
+        as_city = as_participant(city)
+        as_firm = as_participant(firm)
         first = ideas.post_idea(session, as_city, "k1", "Lämpimät katokset")[0]["idea"]["id"]
         second = ideas.post_idea(session, as_firm, "k2", "=cmd|' /C calc'!A0")[0]["idea"]["id"]
         third = ideas.post_idea(session, as_firm, "k3", "Piilotettava")[0]["idea"]["id"]
@@ -172,7 +158,7 @@ def test_export_through_the_route_after_the_reveal(app, held_workshop):
     with app.app_context():
         workshops.set_phase(db.session, held_workshop["board"], "results")
         db.session.commit()
-    client = _signed_in(app, held_workshop["facilitator"])
+    client = signed_in(app, held_workshop["facilitator"])
 
     response = client.get(f"/workshops/{workshop.id}/export.csv")
     assert response.status_code == 200
@@ -215,7 +201,7 @@ def test_export_through_the_route_after_the_reveal(app, held_workshop):
 
 def test_export_while_voting_keeps_counts_private(app, held_workshop):
     workshop = held_workshop["workshop"]
-    client = _signed_in(app, held_workshop["facilitator"])
+    client = signed_in(app, held_workshop["facilitator"])
 
     rows = _rows(client.get(f"/workshops/{workshop.id}/export.csv").data)
     assert [row[3] for row in rows[1:]] == ["", "", ""]

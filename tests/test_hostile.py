@@ -25,17 +25,25 @@ import pytest
 import requests
 import socketio
 import websocket
-from conftest import command, facts
+from arrange import (
+    as_facilitator,
+    as_participant,
+    browser,
+    command,
+    csrf,
+    facts,
+    participant_count,
+    rows_of,
+    signed_in,
+)
 from e2e import conftest as e2e_fixtures
 from packaging.version import Version
 from sqlalchemy import func, select
-from test_views import browser, csrf, signed_in
 
-from workshop.domain import JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH, new_join_code
+from workshop.domain.codes import JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH, new_join_code
 from workshop.extensions import db
-from workshop.models import Cluster, FactLog, Idea, Participant, Presence, Vote, Workshop
+from workshop.models import Idea, Participant, Vote
 from workshop.services import clusters, facilitators, ideas, participants, votes, workshops
-from workshop.services.access import Actor
 from workshop.web.join_throttle import (
     OVERALL_BURST,
     PER_ADDRESS_BURST,
@@ -251,13 +259,6 @@ def test_a_throttled_address_still_lets_in_who_joined_before(app, make_facilitat
     assert from_address(app, "198.51.100.100").get(f"/w/{workshop.join_code}").status_code == 200
 
 
-def participant_count(app) -> int:
-    with app.app_context():
-        count = db.session.execute(select(func.count()).select_from(Participant)).scalar_one()
-        db.session.rollback()
-        return count
-
-
 # Closing a workshop to new participants -------------------------------------------------------
 
 
@@ -302,8 +303,7 @@ def test_only_the_facilitator_closes_joining(make_workshop, make_participant, pa
 def lock(app, workshop, locked: bool) -> None:
     """Close the workshop to newcomers (or open it), as its facilitator's switch does."""
     with app.app_context():
-        workshops.lock_joins(db.session, Actor(workshop.id, facilitator_id=workshop.facilitator_id),
-                             locked)
+        workshops.lock_joins(db.session, as_facilitator(workshop), locked)
         db.session.commit()
 
 
@@ -541,30 +541,25 @@ def _busy(session, make_facilitator, make_workshop, make_participant):
     aino, _ = make_participant(workshop, nickname="Aino", organisation_type="research",
                                organisation_name="Aalto")
     anonymous, _ = make_participant(workshop, organisation_type="company")
-    board = Actor(workshop.id, facilitator_id=facilitator.id)
+    board = as_facilitator(workshop)
     posted = {}
     for person in (aino, anonymous):
-        actor = Actor(workshop.id, participant_id=person.id)
+        actor = as_participant(person)
         posted[person.id] = ideas.post_idea(session, actor, "k", f"idea of {person.id}")[0][
             "idea"]["id"]
     cluster = clusters.create_cluster(session, board, "c", "Mobility")[0]["cluster"]["id"]
     clusters.move_idea(session, board, posted[aino.id], cluster, 0)
     workshops.set_phase(session, board, "voting")
     for person in (aino, anonymous):
-        votes.cast_vote(session, Actor(workshop.id, participant_id=person.id), "v",
-                        posted[aino.id])
+        votes.cast_vote(session, as_participant(person), "v", posted[aino.id])
     session.commit()
     return facilitator, workshop, aino, anonymous, posted
 
 
-def rows_of(app, workshop_id: int) -> dict[str, int]:
+def stored_rows(app, workshop_id: int) -> dict[str, int]:
+    """A workshop's rows of each table, read in a fresh session."""
     with app.app_context():
-        counts = {}
-        for model in (Workshop, Participant, Idea, Cluster, Vote, Presence, FactLog):
-            column = model.id if model is Workshop else model.workshop_id
-            counts[model.__tablename__] = db.session.execute(
-                select(func.count()).select_from(model).where(column == workshop_id)
-            ).scalar_one()
+        counts = rows_of(db.session, workshop_id)
         db.session.rollback()
         return counts
 
@@ -603,7 +598,7 @@ def test_strangers_and_other_facilitators_get_nothing(app, busy, make_facilitato
     for path in paths[1:]:
         assert other.post(f"/workshops/{workshop.id}/{path}",
                           data={"csrf_token": token}).status_code == 404
-    assert rows_of(app, workshop.id)["participant"] == 2
+    assert stored_rows(app, workshop.id)["participant"] == 2
 
 
 def test_erasing_a_participant_asks_first_and_tells_every_screen(
@@ -621,7 +616,7 @@ def test_erasing_a_participant_asks_first_and_tells_every_screen(
     assert "Aino" in confirm.text and "Erase the data for good" in confirm.text
     assert f'<form method="post" action="{address}"' in confirm.text
     assert desk.post(address, data={}).status_code == 400  # no CSRF token: nothing happens
-    assert rows_of(app, workshop.id)["idea"] == 2
+    assert stored_rows(app, workshop.id)["idea"] == 2
 
     erased = desk.post(address, data={"csrf_token": csrf(confirm.text)})
     assert erased.status_code == 302
@@ -652,14 +647,14 @@ def test_erasing_a_workshop_asks_first_and_leaves_no_row(app, busy, make_worksho
     assert confirm.status_code == 200 and "Erase the workshop for good" in confirm.text
     assert f'<form method="post" action="{address}"' in confirm.text
     assert desk.post(address, data={}).status_code == 400
-    assert rows_of(app, workshop.id)["workshop"] == 1
+    assert stored_rows(app, workshop.id)["workshop"] == 1
 
     erased = desk.post(address, data={"csrf_token": csrf(confirm.text)})
     assert erased.status_code == 302 and erased.headers["Location"] == "/workshops"
     listing = desk.get("/workshops").text
     assert "and all its data were erased." in listing
-    assert set(rows_of(app, workshop.id).values()) == {0}
-    assert rows_of(app, kept.id)["workshop"] == 1
+    assert set(stored_rows(app, workshop.id).values()) == {0}
+    assert stored_rows(app, kept.id)["workshop"] == 1
     assert desk.get(address).status_code == 404
     assert browser(app).get(f"/w/{workshop.join_code}").status_code == 404
 

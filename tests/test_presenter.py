@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from test_views import page_data, signed_in
+from arrange import page_data, signed_in
 
 from workshop.extensions import db
 from workshop.models import Workshop

@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from arrange import command, facts
 from babel.messages.pofile import read_po
-from conftest import command, facts
 from flask_babel import force_locale
 from sqlalchemy import select
 

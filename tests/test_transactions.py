@@ -6,6 +6,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from arrange import as_facilitator, as_participant
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
@@ -13,7 +14,6 @@ from sqlalchemy.orm import Session
 from workshop.extensions import db
 from workshop.models import Idea, Vote
 from workshop.realtime import commands, transactions
-from workshop.services.access import Actor
 
 
 @pytest.fixture
@@ -38,9 +38,9 @@ def test_twenty_taps_at_once_keep_five_and_refuse_the_rest_one_by_one(
         app, batcher, make_workshop, make_participant):
     workshop = make_workshop(phase="posting")
     participant, _ = make_participant(workshop)
-    phone = Actor(workshop.id, participant_id=participant.id)
+    phone = as_participant(participant)
     posted = batcher.run(commands.work("idea.post", phone, {"key": "i", "text": "Shade"}))
-    board = Actor(workshop.id, facilitator_id=workshop.facilitator_id)
+    board = as_facilitator(workshop)
     batcher.run(commands.work("phase.set", board, {"phase": "voting"}))
     idea_id = posted.result["idea"]["id"]
 
@@ -64,7 +64,7 @@ def test_a_failed_commit_stores_nothing_and_answers_busy(
         app, batcher, make_workshop, make_participant, monkeypatch):
     workshop = make_workshop(phase="posting")
     participant, _ = make_participant(workshop)
-    phone = Actor(workshop.id, participant_id=participant.id)
+    phone = as_participant(participant)
     real_commit = Session.commit
     failures = iter([True])
 
@@ -87,7 +87,7 @@ def test_a_command_answered_busy_while_queued_is_never_stored_later(
         app, make_workshop, make_participant, monkeypatch):
     workshop = make_workshop(phase="posting")
     participant, _ = make_participant(workshop)
-    phone = Actor(workshop.id, participant_id=participant.id)
+    phone = as_participant(participant)
     writers = []
     batcher = transactions.Batcher(app, writers.append, lambda facts: None)
     monkeypatch.setattr(transactions, "ANSWER_TIMEOUT", 0.2)

@@ -2,63 +2,22 @@
 
 from __future__ import annotations
 
-import json
 import re
 from contextlib import contextmanager
 
 import pytest
-from conftest import PASSWORD
+from arrange import PASSWORD, browser, csrf, page_data, participant_count, sign_in, signed_in
 from flask import template_rendered
 from jinja2 import ChoiceLoader, DictLoader, TemplateNotFound
 from sqlalchemy import func, select
 
 from workshop.extensions import db
-from workshop.models import Participant, Workshop
+from workshop.models import Workshop
 from workshop.services import facilitators
 
 # The realtime pages belong to another part of the project; if one is not there yet, a bare
 # stand-in lets these tests check what the views hand it, never its markup.
 REALTIME_PAGES = ("participant.html", "board.html", "presenter.html")
-
-
-def browser(app):
-    """A test browser that prefers English, as these tests read English words."""
-    client = app.test_client()
-    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
-    return client
-
-
-def csrf(html: str) -> str:
-    """The CSRF token of the first form on a page."""
-    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
-
-
-def sign_in(client, facilitator, password=PASSWORD, next_url=None):
-    """Sign in through the form, as a browser does."""
-    page = client.get("/signin")
-    data = {"name": facilitator.name, "password": password, "csrf_token": csrf(page.text)}
-    if next_url is not None:
-        data["next"] = next_url
-    return client.post("/signin", data=data)
-
-
-def signed_in(app, facilitator):
-    """A browser signed in as the facilitator."""
-    client = browser(app)
-    assert sign_in(client, facilitator).status_code == 302
-    return client
-
-
-def page_data(html: str) -> dict:
-    """The JSON block a realtime page reads at start."""
-    found = re.search(r'<script type="application/json" id="tupa-page">(.*?)</script>', html,
-                      re.S)
-    return json.loads(found.group(1))
-
-
-def participant_count(app) -> int:
-    with app.app_context():
-        return db.session.execute(select(func.count()).select_from(Participant)).scalar_one()
 
 
 @pytest.fixture

@@ -27,6 +27,7 @@ from pathlib import Path
 import pytest
 import requests
 import socketio
+from arrange import PASSWORD
 from conftest import fresh_postgresql_url
 from sqlalchemy import create_engine
 from sqlalchemy.engine import Engine
@@ -39,7 +40,6 @@ from workshop.services import facilitators, workshops
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 DATABASES = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
-PASSWORD = "correct horse battery"
 START_TIMEOUT = 30.0
 PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 WAIT = 15.0  # seconds any one fact or acknowledgement may take before a test fails
