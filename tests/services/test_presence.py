@@ -1,0 +1,41 @@
+"""Presence: who is online, by organisation type (workshop/services/presence.py)."""
+
+from __future__ import annotations
+
+from arrange import count, names
+
+from workshop.domain.protocol import Audience
+from workshop.models import Presence
+from workshop.services import presence
+
+
+def test_presence_counts_people_online_by_organisation_type(
+    session, make_workshop, make_participant
+):
+    workshop = make_workshop()
+    city, _ = make_participant(workshop, organisation_type="city")
+    company, _ = make_participant(workshop, organisation_type="company")
+    make_participant(workshop, organisation_type="research")
+
+    presence.arrive(session, "sid-1", "test", city)
+    presence.arrive(session, "sid-2", "test", city)  # a second tab counts once
+    facts = presence.arrive(session, "sid-3", "other-server", company)
+
+    assert names(facts) == ["presence.changed"]
+    # Only that the count is due: it is made once for many arrivals (workshop/realtime/counts.py).
+    assert facts[0].audience is Audience.FACILITATORS and facts[0].sequence is None
+    assert facts[0].payload == {}
+    assert presence.presence_payload(session, workshop.id) == {
+        "online": 2, "joined": 3,
+        "by_organisation_type": {"city": 1, "company": 1, "research": 0, "citizen": 0,
+                                 "other": 0},
+    }
+
+    presence.leave(session, "sid-1")
+    assert presence.presence_payload(session, workshop.id)["online"] == 2
+    presence.leave(session, "sid-2")
+    assert presence.presence_payload(session, workshop.id)["by_organisation_type"]["city"] == 0
+    assert presence.leave(session, "sid-unknown") == []
+
+    presence.forget_server(session, "other-server")
+    assert count(session, Presence) == 0
