@@ -1,4 +1,9 @@
-"""HTTP pages and downloads: the one table of URLs, what every page knows, and error pages."""
+"""HTTP pages and downloads, a blueprint per area; what every page knows; the error pages.
+
+The areas: accounts (set-up link, sign in and out), workshops (list, new, board, projector,
+QR), participants (front door, join, their page), downloads (exports), personal_data (who
+joined, erasing), vendor (browser libraries). Their forms are declared once, in forms.py.
+"""
 
 from __future__ import annotations
 
@@ -12,33 +17,12 @@ from werkzeug.exceptions import HTTPException
 
 from ..extensions import db
 from ..languages import LANGUAGE_NAMES, LANGUAGES
-from . import boards, facilitators, participants, personal_data, vendor
-from .join_throttle import JoinThrottle
+from . import accounts, downloads, participants, personal_data, vendor, workshops
+from .signed_in import current_facilitator
 
-# Other pages and the browser code rely on these exact URLs and endpoint names.
-ROUTES = (
-    ("/", "home", participants.home, ("GET",)),
-    ("/join", "join", participants.join, ("GET", "POST")),
-    ("/w/<code>", "workshop_entry", participants.entry, ("GET",)),
-    ("/w/<code>/join", "join_workshop", participants.join_workshop, ("GET", "POST")),
-    ("/setup/<token>", "setup", facilitators.setup, ("GET", "POST")),
-    ("/signin", "signin", facilitators.signin, ("GET", "POST")),
-    ("/signout", "signout", facilitators.signout, ("POST",)),
-    ("/workshops", "workshops", facilitators.workshop_list, ("GET",)),
-    ("/workshops/new", "workshop_new", facilitators.new_workshop, ("GET", "POST")),
-    ("/workshops/<int:workshop_id>", "board", boards.board, ("GET",)),
-    ("/workshops/<int:workshop_id>/present", "presenter", boards.presenter, ("GET",)),
-    ("/workshops/<int:workshop_id>/qr.svg", "qr", boards.qr, ("GET",)),
-    ("/workshops/<int:workshop_id>/export.csv", "export_csv", boards.export_csv, ("GET",)),
-    ("/workshops/<int:workshop_id>/export.json", "export_json", boards.export_json, ("GET",)),
-    ("/workshops/<int:workshop_id>/erase", "erase_workshop", personal_data.erase_workshop,
-     ("GET", "POST")),
-    ("/workshops/<int:workshop_id>/participants", "participant_list",
-     personal_data.participant_list, ("GET",)),
-    ("/workshops/<int:workshop_id>/participants/<int:participant_id>/erase",
-     "erase_participant", personal_data.erase_participant, ("GET", "POST")),
-    ("/vendor/<name>", "vendor", vendor.browser_library, ("GET",)),
-)
+# Each area's URLs stay what they were; other pages and the browser code rely on them.
+BLUEPRINTS = (accounts.bp, workshops.bp, participants.bp, downloads.bp, personal_data.bp,
+              vendor.bp)
 
 ERROR_PAGES = {
     400: (_l("Something was wrong with the request"),
@@ -53,10 +37,9 @@ ERROR_PAGES = {
 
 def register(app: Flask) -> None:
     """Add the pages, the values every template sees, and the error pages to the app."""
-    for rule, endpoint, view, methods in ROUTES:
-        app.add_url_rule(rule, endpoint, view, methods=list(methods))
-    # Wrong join codes are counted per app (so per process), in memory; see join_throttle.
-    app.extensions[participants.THROTTLE] = JoinThrottle()
+    for blueprint in BLUEPRINTS:
+        app.register_blueprint(blueprint)
+    # On the app, not a blueprint: every page has them, and so has an address no area knows.
     app.context_processor(page_context)
     app.register_error_handler(CSRFError, csrf_refused)
     app.register_error_handler(HTTPException, http_error)
@@ -72,7 +55,7 @@ def page_context() -> dict:
              "current": code == current}
             for code in LANGUAGES
         ],
-        "signed_in_facilitator": facilitators.current_facilitator(),
+        "signed_in_facilitator": current_facilitator(),
     }
 
 

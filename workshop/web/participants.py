@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Response, current_app, g, redirect, render_template, request, url_for
+from flask import Blueprint, Response, current_app, g, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
@@ -16,8 +16,11 @@ from ..extensions import db
 from ..languages import message_for
 from ..models import Participant, Workshop
 from ..services import participants, workshops
-from .facilitators import current_facilitator
+from .forms import CodeForm, JoinForm
 from .join_throttle import RETRY_AFTER, JoinThrottle
+from .signed_in import current_facilitator
+
+bp = Blueprint("participants", __name__)
 
 # One message for every wrong code: it must not tell whether a similar code exists.
 NO_SUCH_WORKSHOP = _l("There is no workshop with that code. Please check the code and try again.")
@@ -25,8 +28,16 @@ CHOOSE_ORGANISATION_TYPE = _l("Please choose what kind of organisation you come 
 
 PARTICIPANT_COOKIE_AGE = timedelta(days=180)
 PARTICIPANT_COOKIE_PREFIX = "tupa_p_"
-# Where the app keeps its JoinThrottle (see register in web/__init__.py).
+# Where the app keeps its JoinThrottle.
 THROTTLE = "tupa.join_throttle"
+
+
+def _add_throttle(state) -> None:
+    # Wrong join codes are counted per app (so per process), in memory; see join_throttle.
+    state.app.extensions[THROTTLE] = JoinThrottle()
+
+
+bp.record_once(_add_throttle)
 
 
 def participant_cookie(workshop_id: int) -> str:
@@ -49,19 +60,21 @@ def join_url(workshop: Workshop) -> str:
     return f"{base}/w/{workshop.join_code}"
 
 
+@bp.get("/")
 def home():
     """The front door: type a join code, or go to the facilitator's sign-in."""
     return render_template("home.html")
 
 
+@bp.route("/join", methods=["GET", "POST"])
 def join():
     """A typed join code, in any case and with any spaces or dashes, opens its workshop."""
     if request.method == "GET":
-        return redirect(url_for("home"))
-    workshop = workshop_by_typed_code(request.form.get("code", ""))
+        return redirect(url_for("participants.home"))
+    workshop = workshop_by_typed_code(CodeForm().code.data)
     if not isinstance(workshop, Workshop):
         return workshop
-    return redirect(url_for("workshop_entry", code=workshop.join_code))
+    return redirect(url_for("participants.entry", code=workshop.join_code))
 
 
 def workshop_by_typed_code(code: str) -> Workshop | tuple[str, int] | Response:
@@ -113,19 +126,20 @@ def _too_many_attempts() -> Response:
     return response
 
 
+@bp.get("/w/<code>")
 def entry(code: str):
     """The workshop page for a browser that has joined, else the join form."""
     workshop = workshop_by_typed_code(code)
     if not isinstance(workshop, Workshop):
         return workshop
     if code != workshop.join_code:
-        return redirect(url_for("workshop_entry", code=workshop.join_code))
+        return redirect(url_for("participants.entry", code=workshop.join_code))
     g.workshop_language = workshop.language
     participant, token = browser_participant(workshop)
     if participant is None:
         if workshop.joins_locked:
             return _joins_closed(workshop, status=200)
-        return _join_form(workshop, {}, {})
+        return _join_form(workshop, JoinForm(), {})
     page_data = {
         "role": "participant",
         "workshop_id": workshop.id,
@@ -134,7 +148,7 @@ def entry(code: str):
         "settings": page_settings(),
         "join_code": format_join_code(workshop.join_code),
         "join_url": join_url(workshop),
-        "qr_url": url_for("qr", workshop_id=workshop.id),
+        "qr_url": url_for("workshops.qr", workshop_id=workshop.id),
         "token": token,
     }
     response = current_app.make_response(render_template(
@@ -145,24 +159,24 @@ def entry(code: str):
     return response
 
 
+@bp.route("/w/<code>/join", methods=["GET", "POST"])
 def join_workshop(code: str):
     """Join as a new participant; the browser keeps the token in a cookie for 180 days."""
     workshop = workshop_by_typed_code(code)
     if not isinstance(workshop, Workshop):
         return workshop
     if request.method == "GET":
-        return redirect(url_for("workshop_entry", code=workshop.join_code))
+        return redirect(url_for("participants.entry", code=workshop.join_code))
     g.workshop_language = workshop.language
     if browser_participant(workshop)[0] is not None:
         # A second tab or a double tap: this browser has joined already, stay one person.
-        return redirect(url_for("workshop_entry", code=workshop.join_code))
-    form = {name: request.form.get(name, "")
-            for name in ("nickname", "organisation_type", "organisation_name")}
+        return redirect(url_for("participants.entry", code=workshop.join_code))
+    form = JoinForm()
     try:
         participant, token = participants.join(
-            db.session, workshop, nickname=form["nickname"],
-            organisation_type=form["organisation_type"],
-            organisation_name=form["organisation_name"], language=str(get_locale()),
+            db.session, workshop, nickname=form.nickname.data,
+            organisation_type=form.organisation_type.data,
+            organisation_name=form.organisation_name.data, language=str(get_locale()),
         )
     except DomainError as error:
         db.session.rollback()
@@ -173,7 +187,7 @@ def join_workshop(code: str):
                    else message_for(error.code, error.details))
         return _join_form(workshop, form, {field: message}), 400
     db.session.commit()
-    response = redirect(url_for("workshop_entry", code=workshop.join_code))
+    response = redirect(url_for("participants.entry", code=workshop.join_code))
     response.set_cookie(
         participant_cookie(workshop.id), token, max_age=PARTICIPANT_COOKIE_AGE, path="/",
         httponly=True, samesite="Lax", secure=current_app.config["SESSION_COOKIE_SECURE"],
@@ -181,7 +195,7 @@ def join_workshop(code: str):
     return response
 
 
-def _join_form(workshop: Workshop, form: dict, errors: dict):
+def _join_form(workshop: Workshop, form: JoinForm, errors: dict):
     return render_template(
         "join.html", workshop=workshop, form=form, errors=errors,
         organisation_types=ORGANISATION_TYPE_NAMES,
@@ -193,5 +207,4 @@ def _join_form(workshop: Workshop, form: dict, errors: dict):
 def _joins_closed(workshop: Workshop, status: int = 403):
     # Said plainly, instead of a form that could only be refused. Opening the link is no
     # error (200); a join sent anyway is refused (403).
-    return render_template("join.html", workshop=workshop, closed=True, form={}, errors={}
-                           ), status
+    return render_template("join.html", workshop=workshop, closed=True, errors={}), status

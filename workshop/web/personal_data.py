@@ -5,7 +5,7 @@ Erasing is a POST from a confirmation page (CSRF-protected like every form), nev
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 
 from ..client_messages import ORGANISATION_TYPE_NAMES
@@ -14,13 +14,16 @@ from ..realtime.transactions import Work
 from ..realtime.wiring import realtime
 from ..services import erasure, participants
 from ..services.access import Actor
-from .facilitators import current_facilitator, own_workshop, signin_required
+from .signed_in import current_facilitator, own_workshop, signin_required
+
+bp = Blueprint("personal_data", __name__, url_prefix="/workshops")
 
 WORKSHOP_ERASED = _l("The workshop “%(title)s” and all its data were erased.")
 PARTICIPANT_ERASED = _l("The data of %(name)s was erased.")
 UNNAMED_PARTICIPANT = _l("Participant %(number)s")
 
 
+@bp.get("/<int:workshop_id>/participants")
 @signin_required
 def participant_list(workshop_id: int):
     """The people of a workshop, pseudonymous, each with a way to erase their data."""
@@ -32,6 +35,8 @@ def participant_list(workshop_id: int):
     ))
 
 
+@bp.route("/<int:workshop_id>/participants/<int:participant_id>/erase",
+          methods=["GET", "POST"])
 @signin_required
 def erase_participant(workshop_id: int, participant_id: int):
     """Confirm, then erase one participant with their ideas and votes; their phones hang up."""
@@ -51,13 +56,14 @@ def erase_participant(workshop_id: int, participant_id: int):
             abort(503)
         realtime().hang_up(outcome.result["sockets"])
         flash(str(PARTICIPANT_ERASED) % {"name": person["name"]})
-        return redirect(url_for("participant_list", workshop_id=workshop.id))
+        return redirect(url_for("personal_data.participant_list", workshop_id=workshop.id))
     return _private(render_template(
         "erase_participant.html", workshop=workshop, person=person,
         organisation_types=ORGANISATION_TYPE_NAMES,
     ))
 
 
+@bp.route("/<int:workshop_id>/erase", methods=["GET", "POST"])
 @signin_required
 def erase_workshop(workshop_id: int):
     """Confirm, then erase a workshop and every row of it; back to the workshop list."""
@@ -72,7 +78,7 @@ def erase_workshop(workshop_id: int):
             abort(503)
         realtime().hang_up(outcome.result["sockets"])
         flash(str(WORKSHOP_ERASED) % {"title": outcome.result["title"]})
-        return redirect(url_for("workshops"))
+        return redirect(url_for("workshops.index"))
     people = participants.participants_of(db.session, _actor(workshop.id))
     return _private(render_template(
         "erase_workshop.html", workshop=workshop, participant_count=len(people),

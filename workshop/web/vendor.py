@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import abort, current_app, send_file
+from flask import Blueprint, abort, current_app, send_file
+
+bp = Blueprint("vendor", __name__)
 
 # Exactly these files, never a path the request names: nothing else under node_modules leaks.
 BROWSER_LIBRARIES = {
@@ -13,6 +15,7 @@ BROWSER_LIBRARIES = {
 }
 
 
+@bp.get("/vendor/<name>")
 def browser_library(name: str):
     """One of the known browser libraries, as JavaScript."""
     relative = BROWSER_LIBRARIES.get(name)

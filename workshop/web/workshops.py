@@ -1,24 +1,28 @@
-"""The facilitator's workshop screens: board, projector view, QR code and the exports."""
+"""The facilitator's workshops: their list, a new one, and each one's board, projector and QR."""
 
 from __future__ import annotations
 
 import io
 
 import segno
-from flask import Response, g, render_template, url_for
+from flask import Blueprint, Response, g, redirect, render_template, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from ..client_messages import client_messages, page_settings
+from ..client_messages import PHASE_NAMES, client_messages, page_settings
 from ..domain.codes import format_join_code
+from ..domain.errors import DomainError
+from ..domain.votes import MAX_VOTE_BUDGET
 from ..extensions import db
+from ..languages import LANGUAGE_NAMES, message_for
 from ..models import Workshop
-from ..reports.formats import export_filename, ideas_csv, workshop_json
-from ..reports.gather import workshop_export
-from ..services.access import Actor
-from .facilitators import current_facilitator, own_workshop, signin_required
+from ..services import workshops
+from .forms import WorkshopForm, first_errors
 from .participants import browser_participant, join_url
+from .signed_in import current_facilitator, own_workshop, signin_required
+
+bp = Blueprint("workshops", __name__, url_prefix="/workshops")
 
 # Words only the board's script says, next to the ones every page shares.
 BOARD_MESSAGES = {
@@ -34,6 +38,48 @@ PRESENTER_MESSAGES = {
 }
 
 
+@bp.get("", endpoint="index")
+@signin_required
+def workshop_list():
+    """The signed-in facilitator's workshops, newest first."""
+    return render_template(
+        "workshops.html",
+        workshops=workshops.workshops_of(db.session, current_facilitator()),
+        phase_names=PHASE_NAMES,
+        format_join_code=format_join_code,
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"], endpoint="new")
+@signin_required
+def new_workshop():
+    """Create a workshop: title, question, votes and language; then open its board."""
+    form = WorkshopForm()
+    errors: dict[str, str] = {}
+    if form.is_submitted():
+        errors = {} if form.validate() else first_errors(form)
+        if not errors:
+            try:
+                workshop = workshops.create_workshop(
+                    db.session, current_facilitator(), title=form.title.data,
+                    question=form.question.data, vote_budget=form.vote_budget.number,
+                    votes_per_idea=form.votes_per_idea.number, language=form.language.data,
+                )
+            except DomainError as error:
+                # The form was checked above; what is left is nothing a field can fix.
+                db.session.rollback()
+                errors = {error.details.get("field", "form"): message_for(error.code,
+                                                                          error.details)}
+            else:
+                db.session.commit()
+                return redirect(url_for("workshops.board", workshop_id=workshop.id))
+    return render_template(
+        "workshop_new.html", form=form, errors=errors, languages=LANGUAGE_NAMES,
+        max_vote_budget=MAX_VOTE_BUDGET,
+    ), 400 if errors else 200
+
+
+@bp.get("/<int:workshop_id>")
 @signin_required
 def board(workshop_id: int):
     """The facilitator's live board of one of their workshops."""
@@ -45,6 +91,7 @@ def board(workshop_id: int):
                                "joins_locked" if workshop.joins_locked else "joins_open"])
 
 
+@bp.get("/<int:workshop_id>/present")
 @signin_required
 def presenter(workshop_id: int):
     """The read-only projector view: join code and QR (or that joins are closed), ideas, results."""
@@ -63,14 +110,15 @@ def _facilitator_page_data(workshop: Workshop, role: str) -> dict:
         "settings": page_settings(),
         "join_code": format_join_code(workshop.join_code),
         "join_url": join_url(workshop),
-        "qr_url": url_for("qr", workshop_id=workshop.id),
-        "export_csv_url": url_for("export_csv", workshop_id=workshop.id),
-        "export_json_url": url_for("export_json", workshop_id=workshop.id),
-        "presenter_url": url_for("presenter", workshop_id=workshop.id),
-        "board_url": url_for("board", workshop_id=workshop.id),
+        "qr_url": url_for("workshops.qr", workshop_id=workshop.id),
+        "export_csv_url": url_for("downloads.export_csv", workshop_id=workshop.id),
+        "export_json_url": url_for("downloads.export_json", workshop_id=workshop.id),
+        "presenter_url": url_for("workshops.presenter", workshop_id=workshop.id),
+        "board_url": url_for("workshops.board", workshop_id=workshop.id),
     }
 
 
+@bp.get("/<int:workshop_id>/qr.svg")
 def qr(workshop_id: int):
     """The join link as a QR code in SVG, drawn on the server: no outside service needed."""
     workshop = db.session.get(Workshop, workshop_id)
@@ -95,28 +143,3 @@ def _qr_response(workshop: Workshop) -> Response:
     response = Response(buffer.getvalue(), mimetype="image/svg+xml")
     response.headers["Cache-Control"] = "private, max-age=3600"
     return response
-
-
-@signin_required
-def export_csv(workshop_id: int):
-    """One row per idea, for a spreadsheet."""
-    return _download(workshop_id, "csv", ideas_csv, "text/csv; charset=utf-8")
-
-
-@signin_required
-def export_json(workshop_id: int):
-    """Everything of the workshop, pseudonymised, for programs."""
-    return _download(workshop_id, "json", workshop_json, "application/json; charset=utf-8")
-
-
-def _download(workshop_id: int, extension: str, writer, content_type: str) -> Response:
-    workshop = own_workshop(workshop_id)
-    export, _ = workshop_export(
-        db.session, Actor(workshop.id, facilitator_id=current_facilitator().id))
-    response = Response(writer(export), content_type=content_type)
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="{export_filename(export, extension)}"'
-    )
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
