@@ -5,24 +5,14 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from arrange import as_facilitator, as_participant, rows_of
 from sqlalchemy import func, select
 
-from workshop.domain import DomainError
+from workshop.domain.errors import DomainError
 from workshop.extensions import db
-from workshop.models import Cluster, FactLog, Idea, Participant, Presence, Vote, Workshop, utcnow
+from workshop.models import FactLog, Idea, Participant, Vote, Workshop, utcnow
 from workshop.services import clusters, erasure, ideas, presence, votes, workshops
 from workshop.services.access import Actor
-
-TABLES = (Workshop, Participant, Idea, Cluster, Vote, Presence, FactLog)
-
-
-def _rows_of(session, workshop_id: int) -> dict[str, int]:
-    counts = {}
-    for model in TABLES:
-        column = model.id if model is Workshop else model.workshop_id
-        counts[model.__tablename__] = session.execute(
-            select(func.count()).select_from(model).where(column == workshop_id)).scalar_one()
-    return counts
 
 
 @pytest.fixture
@@ -32,8 +22,8 @@ def busy_workshop(session, make_workshop, make_participant):
     def make():
         workshop = make_workshop()
         people = [make_participant(workshop)[0] for _ in range(2)]
-        actors = [Actor(workshop.id, participant_id=p.id) for p in people]
-        facilitator = Actor(workshop.id, facilitator_id=workshop.facilitator_id)
+        actors = [as_participant(p) for p in people]
+        facilitator = as_facilitator(workshop)
         posted = [ideas.post_idea(session, a, f"k{i}", f"idea {i}")[0]["idea"]["id"]
                   for i, a in enumerate(actors)]
         made = clusters.create_cluster(session, facilitator, "c", "Mobility")[0]["cluster"]
@@ -52,13 +42,13 @@ def busy_workshop(session, make_workshop, make_participant):
 def test_erasing_a_workshop_leaves_no_row_and_spares_the_others(session, busy_workshop):
     doomed, _, _ = busy_workshop()
     kept, _, _ = busy_workshop()
-    before = _rows_of(session, kept.id)
+    before = rows_of(session, kept.id)
 
-    erasure.erase_workshop(session, Actor(doomed.id, facilitator_id=doomed.facilitator_id))
+    erasure.erase_workshop(session, as_facilitator(doomed))
     session.commit()
 
-    assert set(_rows_of(session, doomed.id).values()) == {0}
-    assert _rows_of(session, kept.id) == before
+    assert set(rows_of(session, doomed.id).values()) == {0}
+    assert rows_of(session, kept.id) == before
 
 
 def test_only_the_workshops_facilitator_can_erase_it(session, busy_workshop, make_facilitator):
@@ -70,14 +60,14 @@ def test_only_the_workshops_facilitator_can_erase_it(session, busy_workshop, mak
     with pytest.raises(DomainError):
         erasure.erase_workshop(session, Actor(workshop.id, participant_id=1))
     session.rollback()
-    assert _rows_of(session, workshop.id)["workshop"] == 1
+    assert rows_of(session, workshop.id)["workshop"] == 1
 
 
 def test_erasing_a_participant_removes_their_ideas_votes_and_presence(session, busy_workshop):
     workshop, people, posted = busy_workshop()
     gone, stays = people
     facts = erasure.erase_participant(
-        session, Actor(workshop.id, facilitator_id=workshop.facilitator_id), gone.id)
+        session, as_facilitator(workshop), gone.id)
     session.commit()
 
     assert session.get(Participant, gone.id) is None
@@ -109,8 +99,8 @@ def test_purge_erases_only_workshops_past_retention(session, busy_workshop):
     assert erasure.purge_older_than(session, 365) == 1
     session.commit()
 
-    assert set(_rows_of(session, old.id).values()) == {0}
-    assert _rows_of(session, recent.id)["idea"] == 2
+    assert set(rows_of(session, old.id).values()) == {0}
+    assert rows_of(session, recent.id)["idea"] == 2
 
 
 def test_purge_command_reports_what_it_erased(app, busy_workshop, session):
@@ -126,4 +116,4 @@ def test_purge_command_reports_what_it_erased(app, busy_workshop, session):
     assert result.exit_code == 0, result.output
     assert "Erased 1 workshop" in result.output
     db.session.remove()
-    assert _rows_of(session, old.id)["workshop"] == 0
+    assert rows_of(session, old.id)["workshop"] == 0

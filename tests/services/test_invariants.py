@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import hypothesis.strategies as st
+from arrange import as_facilitator, as_participant
 from hypothesis import HealthCheck, settings
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 from sqlalchemy import func, select, update
 
-from workshop.domain import DomainError, Phase
+from workshop.domain.errors import DomainError
+from workshop.domain.phases import Phase
 from workshop.extensions import db
 from workshop.models import Cluster, Idea, Vote
 from workshop.models import Workshop as WorkshopRow
-from workshop.services import clusters, ideas, votes, workshops
-from workshop.services.access import Actor
+from workshop.services import clusters, ideas, snapshot, votes, workshops
 
 BUDGET, CAP, PEOPLE = 3, 2, 3
 KEYS = [f"k{i}" for i in range(8)]
@@ -21,8 +22,8 @@ KEYS = [f"k{i}" for i in range(8)]
 def test_rules_hold_under_random_commands(app, make_workshop, make_participant):
     workshop = make_workshop(vote_budget=BUDGET, votes_per_idea=CAP)
     people = [make_participant(workshop)[0] for _ in range(PEOPLE)]
-    facilitator = Actor(workshop.id, facilitator_id=workshop.facilitator_id)
-    phones = [Actor(workshop.id, participant_id=p.id) for p in people]
+    facilitator = as_facilitator(workshop)
+    phones = [as_participant(p) for p in people]
 
     class Workshop(RuleBasedStateMachine):
         def __init__(self):
@@ -120,7 +121,7 @@ def test_rules_hold_under_random_commands(app, make_workshop, make_participant):
 
         @invariant()
         def counts_reach_participants_only_after_reveal(self):
-            snap = workshops.snapshot(db.session, phones[0])
+            snap = snapshot.snapshot(db.session, phones[0])
             db.session.commit()
             phase = Phase(snap["workshop"]["phase"])
             if phase is Phase.RESULTS:
