@@ -7,7 +7,6 @@ from flask_babel import lazy_gettext as _l
 
 from .domain.workshops import LANGUAGES
 
-
 LANGUAGE_NAMES = {"fi": "Suomi", "sv": "Svenska", "en": "English"}
 
 

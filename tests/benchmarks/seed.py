@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from workshop.config import database_url
 from workshop.database import tune_engine
-from workshop.domain import OrganisationType
+from workshop.domain.people import OrganisationType
 from workshop.services import facilitators, ideas, participants, workshops
 from workshop.services.access import Actor
 

@@ -146,7 +146,7 @@ def test_twenty_phones_connecting_at_once_are_all_counted_online(tupa):
     with ThreadPoolExecutor(max_workers=TAPS) as pool:
         list(pool.map(connect, tokens))
 
-    # The board is recounted after the arrivals (workshop/summaries.py): it need not see
+    # The board is recounted after the arrivals (workshop/realtime/counts.py): it need not see
     # 1, 2, ... 19, but it never sees more than came, and it ends on all 20.
     board.wait_for("presence.changed", where=lambda p: p["online"] == TAPS)
     counts = [p["online"] for p in board.facts("presence.changed")]

@@ -18,8 +18,9 @@ from sqlalchemy.exc import OperationalError
 from workshop.domain.errors import DomainError
 from workshop.extensions import db
 from workshop.models import Idea, Vote
+from workshop.realtime import commands
 from workshop.services import clusters, erasure, ideas, votes, workshops
-from workshop.services.access import facilitated_workshop
+from workshop.services.access import workshop_for_change
 from workshop.services.sequence import current_sequence
 
 
@@ -175,8 +176,8 @@ def test_a_post_racing_the_close_of_posting_is_refused_under_the_lock(
     workshops.set_phase(session, as_facilitator(workshop), "grouping")  # not committed yet
 
     # The post reads 'posting' (the change is not committed), then waits for the row.
-    posting = _waiting_for_the_workshop(app, lambda s: ideas.post_idea(
-        s, as_participant(author), "k1", "Too late"))
+    posting = _waiting_for_the_workshop(app, lambda s: commands.run(
+        "idea.post", s, as_participant(author), {"key": "k1", "text": "Too late"}))
     session.commit()
 
     assert posting.result(timeout=10) == "posting_closed"
@@ -192,8 +193,8 @@ def test_a_vote_racing_the_close_of_voting_is_refused_under_the_lock(
     idea_id = add_idea(voter, "Benches")
     workshops.set_phase(session, as_facilitator(workshop), "results")  # not committed yet
 
-    voting = _waiting_for_the_workshop(app, lambda s: votes.cast_vote(
-        s, as_participant(voter), "v1", idea_id))
+    voting = _waiting_for_the_workshop(app, lambda s: commands.run(
+        "vote.cast", s, as_participant(voter), {"key": "v1", "idea_id": idea_id}))
     session.commit()
 
     # The results told to the room stay the results: no vote lands after them.
@@ -207,7 +208,7 @@ def test_erasing_a_participant_while_they_post_does_not_deadlock(
     workshop = make_workshop()
     author, _ = make_participant(workshop)
     board = as_facilitator(workshop)
-    facilitated_workshop(session, board)
+    workshop_for_change(session, board)
 
     posting = _waiting_for_the_workshop(app, lambda s: ideas.post_idea(
         s, as_participant(author), "k1", "Mine"))
@@ -226,7 +227,7 @@ def test_erasing_a_participant_while_they_vote_for_their_own_idea_does_not_deadl
     voter, _ = make_participant(workshop)
     own_idea = add_idea(voter, "Mine")
     board = as_facilitator(workshop)
-    facilitated_workshop(session, board)
+    workshop_for_change(session, board)
 
     # The vote would lock its voter, then wait for the idea's row the erasure deletes.
     voting = _waiting_for_the_workshop(app, lambda s: votes.cast_vote(
@@ -247,7 +248,7 @@ def test_moving_an_idea_while_its_author_edits_it_does_not_deadlock(
     board = as_facilitator(workshop)
     cluster_id = clusters.create_cluster(session, board, "c1", "Streets")[0]["cluster"]["id"]
     session.commit()
-    facilitated_workshop(session, board)
+    workshop_for_change(session, board)
 
     editing = _waiting_for_the_workshop(app, lambda s: ideas.edit_idea(
         s, as_participant(author), idea_id, "More shade"))
@@ -270,7 +271,7 @@ def test_an_idea_hidden_while_its_author_deletes_it_stays(
     author, _ = make_participant(workshop)
     idea_id = add_idea(author, "Rude words")
     board = as_facilitator(workshop)
-    facilitated_workshop(session, board)
+    workshop_for_change(session, board)
 
     deleting = _waiting_for_the_workshop(app, lambda s: ideas.delete_idea(
         s, as_participant(author), idea_id))

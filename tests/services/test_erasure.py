@@ -32,7 +32,7 @@ def busy_workshop(session, make_workshop, make_participant):
         for a in actors:
             for idea_id in posted:
                 votes.cast_vote(session, a, f"v{idea_id}", idea_id)
-        presence.arrive(session, f"sid-{workshop.id}", "test", people[0])
+        presence.arrive(session, f"sid-{workshop.id}", "test", workshop.id, people[0].id)
         session.commit()
         return workshop, people, posted
 
@@ -66,7 +66,7 @@ def test_only_the_workshops_facilitator_can_erase_it(session, busy_workshop, mak
 def test_erasing_a_participant_removes_their_ideas_votes_and_presence(session, busy_workshop):
     workshop, people, posted = busy_workshop()
     gone, stays = people
-    facts = erasure.erase_participant(
+    _, facts = erasure.erase_participant(
         session, as_facilitator(workshop), gone.id)
     session.commit()
 

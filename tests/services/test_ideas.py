@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from workshop.domain.protocol import Audience
 from workshop.models import Idea, Vote
+from workshop.realtime import commands
 from workshop.services import ideas, votes
 
 
@@ -59,8 +60,10 @@ def test_two_participants_may_use_the_same_key(session, make_workshop, make_part
 def test_posting_is_refused_outside_posting(session, make_workshop, make_participant, phase):
     workshop = make_workshop(phase=phase)
     author, _ = make_participant(workshop)
+    # The phase is the command path's to check, against the one table.
     with refused("posting_closed"):
-        ideas.post_idea(session, as_participant(author), "k1", "Late idea")
+        commands.run("idea.post", session, as_participant(author),
+                     {"key": "k1", "text": "Late idea"})
     assert count(session, Idea) == 0
 
 
@@ -114,9 +117,10 @@ def test_editing_closes_with_posting(session, make_workshop, make_participant, a
     author, _ = make_participant(workshop)
     idea_id = add_idea(author, "Shade")
     with refused("posting_closed"):
-        ideas.edit_idea(session, as_participant(author), idea_id, "Changed")
+        commands.run("idea.edit", session, as_participant(author),
+                     {"idea_id": idea_id, "text": "Changed"})
     with refused("posting_closed"):
-        ideas.delete_idea(session, as_participant(author), idea_id)
+        commands.run("idea.delete", session, as_participant(author), {"idea_id": idea_id})
     assert session.get(Idea, idea_id).text == "Shade"
 
 

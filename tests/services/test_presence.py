@@ -17,9 +17,9 @@ def test_presence_counts_people_online_by_organisation_type(
     company, _ = make_participant(workshop, organisation_type="company")
     make_participant(workshop, organisation_type="research")
 
-    presence.arrive(session, "sid-1", "test", city)
-    presence.arrive(session, "sid-2", "test", city)  # a second tab counts once
-    facts = presence.arrive(session, "sid-3", "other-server", company)
+    presence.arrive(session, "sid-1", "test", workshop.id, city.id)
+    presence.arrive(session, "sid-2", "test", workshop.id, city.id)  # a second tab counts once
+    _, facts = presence.arrive(session, "sid-3", "other-server", workshop.id, company.id)
 
     assert names(facts) == ["presence.changed"]
     # Only that the count is due: it is made once for many arrivals (workshop/realtime/counts.py).
@@ -35,7 +35,7 @@ def test_presence_counts_people_online_by_organisation_type(
     assert presence.presence_payload(session, workshop.id)["online"] == 2
     presence.leave(session, "sid-2")
     assert presence.presence_payload(session, workshop.id)["by_organisation_type"]["city"] == 0
-    assert presence.leave(session, "sid-unknown") == []
+    assert presence.leave(session, "sid-unknown") == (None, [])
 
     presence.forget_server(session, "other-server")
     assert count(session, Presence) == 0

@@ -12,7 +12,7 @@ from ..domain.ideas import clean_idea_text, visible_to
 from ..domain.protocol import Fact
 from ..models import Idea, Participant, Workshop, utcnow
 from . import audit
-from .access import Actor, participant_of, workshop_for_change
+from .access import Actor, hold_phase, participant_of, workshop_for_change
 from .payloads import idea_payload
 from .sequence import give_back, stamp, take_turn
 
@@ -24,6 +24,7 @@ def post_idea(session: Session, actor: Actor, key: str, text: str) -> tuple[dict
         return {"idea": idea_payload(stored, participant)}, []
     text = clean_idea_text(text)
     turn = take_turn(session, actor)
+    hold_phase(actor, turn.phase)
     try:
         idea = session.scalars(
             _insert(session, Idea).values(
@@ -52,6 +53,7 @@ def edit_idea(session: Session, actor: Actor, idea_id: int, text: str) -> tuple[
     turn = take_turn(session, actor)
     # Read only now: a facilitator who hid or deleted it before this turn has committed.
     idea = _own_idea(session, participant, idea_id)
+    hold_phase(actor, turn.phase)
     if text == idea.text:
         give_back(session, turn)
         return {"idea": idea_payload(idea, participant)}, []
@@ -78,6 +80,7 @@ def delete_idea(session: Session, actor: Actor, idea_id: int) -> tuple[dict, lis
     participant = participant_of(session, actor)
     turn = take_turn(session, actor)
     idea = _own_idea(session, participant, idea_id)
+    hold_phase(actor, turn.phase)
     session.delete(idea)
     session.flush()
     return {"idea_id": idea_id}, stamp(session, [fact], turn)

@@ -15,7 +15,7 @@ from ..domain.errors import DomainError
 from ..domain.phases import Phase
 from ..domain.protocol import Fact
 from ..models import FactLog, Workshop, utcnow
-from .access import Actor, hold_phase
+from .access import Actor
 
 CATCH_UP_LIMIT = 200
 
@@ -34,9 +34,9 @@ def take_turn(session: Session, actor: Actor) -> Turn:
 
     For a participant's idea commands: they read what they need unlocked, then call this
     before their first write, so the row is held for a few statements and the commit rather
-    than the whole command. The turn holds the phase: the command is refused here unless
-    that phase allows it. They pass the turn to stamp, or to give_back when they end up
-    telling nobody.
+    than the whole command. The turn holds the phase: they pass turn.phase to
+    access.hold_phase before they change anything, and the turn to stamp, or to give_back
+    when they end up telling nobody.
     """
     # Why not at the start: on PostgreSQL under eventlet every statement waits for a busy
     # hub, and posts that held the row from their first statement queued on it until the
@@ -55,7 +55,6 @@ def take_turn(session: Session, actor: Actor) -> Turn:
     ).one_or_none()
     if row is None:
         raise DomainError("not_found", "no such workshop")
-    hold_phase(actor, Phase(row.phase))
     return Turn(actor.workshop_id, Phase(row.phase), row.sequence)
 
 
