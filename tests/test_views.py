@@ -13,7 +13,9 @@ from sqlalchemy import func, select
 
 from workshop.extensions import db
 from workshop.models import Workshop
+from workshop.realtime import commands
 from workshop.services import facilitators
+from workshop.services.access import Actor
 
 # The realtime pages belong to another part of the project; if one is not there yet, a bare
 # stand-in lets these tests check what the views hand it, never its markup.
@@ -511,3 +513,31 @@ def test_only_the_known_browser_libraries_are_served(app):
             assert response.data
     for name in ("package.json", "..%2Fpackage.json", "socket.io.js", "sortable.js"):
         assert client.get(f"/vendor/{name}").status_code == 404
+
+
+def test_the_change_log_shows_each_change_in_the_persons_language(
+        app, make_workshop, make_facilitator, make_participant, add_idea):
+    facilitator = make_facilitator()
+    workshop = make_workshop(facilitator, phase="posting")
+    author, _ = make_participant(workshop)
+    idea_id = add_idea(author, "Benches <b>now</b>")
+    with app.app_context():
+        board = Actor(workshop.id, facilitator_id=workshop.facilitator_id)
+        commands.run("idea.hide", db.session, board, {"idea_id": idea_id})
+        commands.run("phase.set", db.session, board, {"phase": "voting"})
+        db.session.commit()
+    client = signed_in(app, facilitator)
+
+    page = client.get(f"/workshops/{workshop.id}/log?lang=fi")
+    assert page.status_code == 200
+    assert page.headers["Cache-Control"] == "no-store"
+    assert page.text.index("Loi työpajan") < page.text.index("Piilotti idean") \
+        < page.text.index("Vaihtoi vaihetta")
+    assert "phase: posting" in page.text and "phase: voting" in page.text
+    assert facilitator.name in page.text
+    board_page = client.get(f"/workshops/{workshop.id}")
+    assert f'href="/workshops/{workshop.id}/log"' in board_page.text
+    # Another facilitator's workshop is as unknown as a missing one.
+    other = signed_in(app, make_facilitator())
+    assert other.get(f"/workshops/{workshop.id}/log").status_code == 404
+

@@ -17,12 +17,12 @@ from werkzeug.exceptions import HTTPException
 
 from ..extensions import db
 from ..languages import LANGUAGE_NAMES, LANGUAGES
-from . import accounts, downloads, participants, personal_data, vendor, workshops
+from . import accounts, audit, downloads, participants, personal_data, vendor, workshops
 from .signed_in import current_facilitator
 
 # Each area's URLs stay what they were; other pages and the browser code rely on them.
 BLUEPRINTS = (accounts.bp, workshops.bp, participants.bp, downloads.bp, personal_data.bp,
-              vendor.bp)
+              audit.bp, vendor.bp)
 
 ERROR_PAGES = {
     400: (_l("Something was wrong with the request"),

@@ -1,0 +1,55 @@
+"""The workshop's audit log, for its facilitator: every change, who made it and what it replaced."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import Blueprint, current_app, render_template
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import Facilitator
+from ..services import audit
+from ..services.access import Actor
+from .signed_in import current_facilitator, own_workshop, signin_required
+
+bp = Blueprint("audit", __name__, url_prefix="/workshops")
+
+# Each command in the log, in words.
+CHANGES = {
+    "workshop.create": _l("Created the workshop"),
+    "workshop.erase": _l("Erased the workshop"),
+    "workshop.lock_joins": _l("Closed or opened joining"),
+    "phase.set": _l("Changed the phase"),
+    "idea.delete": _l("Deleted an idea"),
+    "idea.hide": _l("Hid an idea"),
+    "idea.show": _l("Showed an idea again"),
+    "cluster.create": _l("Created a cluster"),
+    "cluster.rename": _l("Renamed a cluster"),
+    "cluster.delete": _l("Deleted a cluster"),
+    "cluster.move_idea": _l("Moved an idea"),
+    "participant.erase": _l("Erased a participant's data"),
+}
+ERASED_PARTICIPANT = _l("a participant whose data was erased")
+
+
+@bp.get("/<int:workshop_id>/log")
+@signin_required
+def audit_log(workshop_id: int):
+    """Every change made to the workshop, oldest first."""
+    workshop = own_workshop(workshop_id)
+    entries, _ = audit.entries_of(
+        db.session, Actor(workshop.id, facilitator_id=current_facilitator().id))
+    for entry in entries:
+        entry["when"] = datetime.fromisoformat(entry["at"])  # shown in the local time zone
+    facilitator_ids = {e["who"]["facilitator"] for e in entries if "facilitator" in e["who"]}
+    names = dict(db.session.execute(
+        select(Facilitator.id, Facilitator.name).where(Facilitator.id.in_(facilitator_ids))
+    ).all())
+    response = current_app.make_response(render_template(
+        "audit_log.html", workshop=workshop, entries=entries, changes=CHANGES,
+        facilitator_names=names, erased_participant=ERASED_PARTICIPANT))
+    # The log quotes what people wrote: no cache along the way may keep it.
+    response.headers["Cache-Control"] = "no-store"
+    return response
