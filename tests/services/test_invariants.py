@@ -6,14 +6,15 @@ import hypothesis.strategies as st
 from arrange import as_facilitator, as_participant
 from hypothesis import HealthCheck, settings
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 
 from workshop.domain.errors import DomainError
 from workshop.domain.phases import Phase
 from workshop.extensions import db
-from workshop.models import Cluster, Idea, Vote
+from workshop.models import AuditEntry, Cluster, Idea, Vote
 from workshop.models import Workshop as WorkshopRow
-from workshop.services import clusters, ideas, snapshot, votes, workshops
+from workshop.realtime import commands
+from workshop.services import clusters, snapshot
 
 BUDGET, CAP, PEOPLE = 3, 2, 3
 KEYS = [f"k{i}" for i in range(8)]
@@ -32,22 +33,30 @@ def test_rules_hold_under_random_commands(app, make_workshop, make_participant):
             self.context.push()
             self.deleted: set[int] = set()
             self.posted: set[int] = set()
+            self.phase = Phase(workshop.phase)
+            self.audited = 0  # facilitator commands that changed something
+            self.answered: set[int] = set()  # ideas stored: a re-sent key answers them again
+            self.votes_before = 0
 
         def teardown(self):
             db.session.rollback()
             for table in (Vote.__table__, Idea.__table__, Cluster.__table__):
                 db.session.execute(table.delete())
             db.session.execute(update(WorkshopRow).values(phase=Phase.POSTING.value))
+            db.session.execute(delete(AuditEntry).where(AuditEntry.command != "workshop.create"))
             db.session.commit()
             self.context.pop()
 
-        def _run(self, service, *args):
+        def _run(self, name, actor, payload):
+            # Through the command path, as a socket's command goes: the phase is checked there.
             try:
-                result, _facts = service(db.session, *args)
+                result, facts = commands.run(name, db.session, actor, payload)
             except DomainError:
                 db.session.rollback()
                 return None
             db.session.commit()
+            if actor.is_facilitator and facts:
+                self.audited += 1
             return result
 
         def _ideas(self) -> list[int]:
@@ -57,46 +66,52 @@ def test_rules_hold_under_random_commands(app, make_workshop, make_participant):
         @rule(who=st.integers(0, PEOPLE - 1), key=st.sampled_from(KEYS),
               text=st.text(min_size=0, max_size=12))
         def post(self, who, key, text):
-            result = self._run(ideas.post_idea, phones[who], f"{who}-{key}", text)
+            result = self._run("idea.post", phones[who], {"key": f"{who}-{key}", "text": text})
             if result:
                 self.posted.add(result["idea"]["id"])
+                assert self.phase is Phase.POSTING or result["idea"]["id"] in self.answered
+                self.answered.add(result["idea"]["id"])
 
         @rule(who=st.integers(0, PEOPLE - 1), pick=st.integers(0, 20))
         def delete(self, who, pick):
             existing = self._ideas()
             if existing:
                 idea_id = existing[pick % len(existing)]
-                if self._run(ideas.delete_idea, phones[who], idea_id):
+                if self._run("idea.delete", phones[who], {"idea_id": idea_id}):
+                    assert self.phase is Phase.POSTING
                     self.deleted.add(idea_id)
 
         @rule(who=st.integers(0, PEOPLE - 1), pick=st.integers(0, 20), key=st.sampled_from(KEYS))
         def cast(self, who, pick, key):
             existing = self._ideas()
             if existing:
-                self._run(votes.cast_vote, phones[who], key, existing[pick % len(existing)])
+                self._run("vote.cast", phones[who],
+                          {"key": key, "idea_id": existing[pick % len(existing)]})
 
         @rule(who=st.integers(0, PEOPLE - 1), key=st.sampled_from(KEYS))
         def retract(self, who, key):
-            self._run(votes.retract_vote, phones[who], key)
+            self._run("vote.retract", phones[who], {"key": key})
 
         @rule(phase=st.sampled_from(list(Phase)))
         def set_phase(self, phase):
-            self._run(workshops.set_phase, facilitator, phase.value)
+            if self._run("phase.set", facilitator, {"phase": phase.value}):
+                self.phase = phase
 
         @rule(key=st.sampled_from(KEYS[:3]), pick=st.integers(0, 20), position=st.integers(0, 5))
         def group(self, key, pick, position):
-            made = self._run(clusters.create_cluster, facilitator, key, f"cluster {key}")
+            made = self._run("cluster.create", facilitator, {"key": key, "name": f"cluster {key}"})
             existing = self._ideas()
             if made and existing:
-                self._run(clusters.move_idea, facilitator, existing[pick % len(existing)],
-                          made["cluster"]["id"], position)
+                self._run("cluster.move_idea", facilitator, {
+                    "idea_id": existing[pick % len(existing)],
+                    "cluster_id": made["cluster"]["id"], "position": position})
 
         @rule(pick=st.integers(0, 20))
         def hide(self, pick):
             existing = self._ideas()
             if existing:
-                self._run(ideas.set_idea_hidden, facilitator, existing[pick % len(existing)],
-                          bool(pick % 2))
+                self._run("idea.hide" if pick % 2 else "idea.show", facilitator,
+                          {"idea_id": existing[pick % len(existing)]})
 
         @invariant()
         def budget_and_cap_hold(self):
@@ -107,6 +122,21 @@ def test_rules_hold_under_random_commands(app, make_workshop, make_participant):
                 select(func.count()).select_from(Vote)
                 .group_by(Vote.participant_id, Vote.idea_id)).scalars()
             assert all(count <= CAP for count in per_idea)
+
+        @invariant()
+        def no_vote_is_cast_outside_voting(self):
+            cast = db.session.execute(select(func.count()).select_from(Vote)).scalar_one()
+            if self.phase is not Phase.VOTING:
+                assert cast <= self.votes_before  # an idea deleted takes its votes along
+            self.votes_before = cast
+
+        @invariant()
+        def every_facilitators_change_is_in_the_audit_log_once(self):
+            logged = db.session.execute(
+                select(func.count()).select_from(AuditEntry)
+                .where(AuditEntry.workshop_id == workshop.id,
+                       AuditEntry.command != "workshop.create")).scalar_one()
+            assert logged == self.audited
 
         @invariant()
         def no_idea_vanishes(self):
