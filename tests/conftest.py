@@ -120,7 +120,7 @@ def make_workshop(app, make_facilitator):
              language="en", title="Better bus stops", question="How might we ...?"):
         facilitator = facilitator or make_facilitator()
         with app.app_context():
-            workshop = workshops.create_workshop(
+            workshop, _ = workshops.create_workshop(
                 db.session, facilitator, title=title, question=question,
                 vote_budget=vote_budget, votes_per_idea=votes_per_idea, language=language,
             )
@@ -137,8 +137,8 @@ def make_participant(app):
 
     def make(workshop, *, organisation_type="city", nickname="", organisation_name=""):
         with app.app_context():
-            participant, token = participants.join(
-                db.session, workshop, nickname=nickname, organisation_type=organisation_type,
+            (participant, token), _ = participants.join(
+                db.session, workshop.id, nickname=nickname, organisation_type=organisation_type,
                 organisation_name=organisation_name,
             )
             db.session.commit()

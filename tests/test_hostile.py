@@ -131,8 +131,8 @@ def test_join_codes_carry_at_least_40_bits():
 
 def test_participant_and_set_up_tokens_carry_at_least_128_bits(session, make_workshop):
     workshop = make_workshop()
-    tokens = [participants.join(session, workshop, nickname="", organisation_type="city",
-                                organisation_name="")[1] for _ in range(50)]
+    tokens = [participants.join(session, workshop.id, nickname="", organisation_type="city",
+                                organisation_name="")[0][1] for _ in range(50)]
     tokens.append(facilitators.issue_setup_token(session))
     for token in tokens:
         raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
@@ -482,8 +482,8 @@ with app.app_context():
     upgrade()
     facilitators.PASSWORD_METHOD = "pbkdf2:sha256:1000"
     account = facilitators.create_facilitator(db.session, "ada", "correct horse battery")
-    room = workshops.create_workshop(db.session, account, title="t", question="q",
-                                     vote_budget=5, votes_per_idea=None, language="en")
+    room, _ = workshops.create_workshop(db.session, account, title="t", question="q",
+                                        vote_budget=5, votes_per_idea=None, language="en")
     db.session.commit()
     code = room.join_code
 csrf = lambda html: re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)

@@ -34,17 +34,18 @@ def seed(url: str, phones: int, idea_count: int, phase: str) -> dict:
     with Session(engine, expire_on_commit=False) as session:
         facilitator = facilitators.create_facilitator(
             session, f"bench-{secrets.token_hex(4)}", secrets.token_urlsafe(16))
-        workshop = workshops.create_workshop(
+        workshop, _ = workshops.create_workshop(
             session, facilitator, title="Benchmark", question="How might we ...?",
             vote_budget=5, votes_per_idea=None, language="en")
         tokens = []
         for n in range(phones):
-            _participant, token = participants.join(
-                session, workshop, nickname=f"phone {n}", organisation_type=KINDS[n % len(KINDS)],
+            (_participant, token), _ = participants.join(
+                session, workshop.id, nickname=f"phone {n}",
+                organisation_type=KINDS[n % len(KINDS)],
                 organisation_name="")
             tokens.append(token)
-        author, _token = participants.join(session, workshop, nickname="author",
-                                           organisation_type="city", organisation_name="")
+        (author, _token), _ = participants.join(session, workshop.id, nickname="author",
+                                                organisation_type="city", organisation_name="")
         workshop.phase = "posting"  # the ideas to vote on are posted first
         session.flush()
         actor = Actor(workshop_id=workshop.id, participant_id=author.id)

@@ -372,7 +372,7 @@ class Tupa:
             self.sign_in(facilitator)
         with self.server.database() as session:
             account = session.get(models.Facilitator, facilitator.id)
-            row = workshops.create_workshop(
+            row, _ = workshops.create_workshop(
                 session, account, title="Hiljaisempi kaupunki", question="How might we ...?",
                 vote_budget=vote_budget, votes_per_idea=votes_per_idea, language=language,
             )

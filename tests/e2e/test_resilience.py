@@ -470,9 +470,9 @@ def _seat(server: RunningServer, workshop: Workshop, count: int) -> list[tuple[i
     kinds = ("city", "company", "research", "citizen", "other")
     with server.database() as session:
         row = session.get(models.Workshop, workshop.id)
-        seats = [participants.join(session, row, nickname=f"Puhelin {n}",
+        seats = [participants.join(session, row.id, nickname=f"Puhelin {n}",
                                    organisation_type=kinds[n % len(kinds)],
-                                   organisation_name="") for n in range(count)]
+                                   organisation_name="")[0] for n in range(count)]
         session.flush()
         return [(participant.id, token) for participant, token in seats]
 

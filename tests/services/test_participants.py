@@ -12,8 +12,8 @@ from workshop.services import participants
 def test_a_participant_is_known_again_by_their_token_only(session, make_workshop):
     workshop = make_workshop()
 
-    participant, token = participants.join(
-        session, workshop, nickname=" Aino ", organisation_type="citizen", organisation_name="",
+    (participant, token), _ = participants.join(
+        session, workshop.id, nickname=" Aino ", organisation_type="citizen", organisation_name="",
     )
 
     assert len(token) >= 22  # at least 128 bits of base64
@@ -27,5 +27,5 @@ def test_a_participant_is_known_again_by_their_token_only(session, make_workshop
 def test_joining_needs_a_known_organisation_type(session, make_workshop):
     workshop = make_workshop()
     with refused("invalid_payload"):
-        participants.join(session, workshop, nickname="", organisation_type="government",
+        participants.join(session, workshop.id, nickname="", organisation_type="government",
                           organisation_name="")

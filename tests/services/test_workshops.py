@@ -50,7 +50,7 @@ def test_entering_results_reveals_the_ranked_votes(
 def test_a_new_workshop_gets_a_join_code_and_opens_for_posting(session, make_facilitator):
     owner = make_facilitator()
 
-    workshop = workshops.create_workshop(
+    workshop, _ = workshops.create_workshop(
         session, owner, title=" Bus stops ", question="How might we wait better?",
         vote_budget=4, votes_per_idea=None, language="sv",
     )

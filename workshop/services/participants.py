@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from ..domain.errors import DomainError
 from ..domain.people import NICKNAME_MAX_LENGTH, ORGANISATION_NAME_MAX_LENGTH, OrganisationType
+from ..domain.protocol import Fact
 from ..domain.text import clean_text
 from ..domain.tokens import new_token, token_digest
 from ..models import Idea, Participant, Vote, Workshop, utcnow
@@ -15,14 +16,20 @@ from .access import Actor, facilitated_workshop, participant_of
 
 def join(
     session: Session,
-    workshop: Workshop,
+    workshop_id: int,
     *,
     nickname: str,
     organisation_type: str,
     organisation_name: str,
     language: str = "",
-) -> tuple[Participant, str]:
-    """A new participant and the token (256 bits) their browser keeps; only its hash is stored."""
+) -> tuple[tuple[Participant, str], list[Fact]]:
+    """A new participant and the token (256 bits) their browser keeps; only its hash is stored.
+
+    Nobody is told: the facilitators' count changes when the new phone connects.
+    """
+    workshop = session.get(Workshop, workshop_id)
+    if workshop is None:
+        raise DomainError("not_found", "no such workshop")
     if workshop.joins_locked:
         raise DomainError("joins_locked", "the workshop is closed to new participants")
     try:
@@ -44,7 +51,7 @@ def join(
     )
     session.add(participant)
     session.flush()
-    return participant, token
+    return (participant, token), []
 
 
 def participant_by_token(session: Session, token: object) -> Participant | None:

@@ -30,8 +30,11 @@ def create_workshop(
     vote_budget: int,
     votes_per_idea: int | None,
     language: str,
-) -> Workshop:
-    """A new workshop, open for posting, with a fresh unguessable join code."""
+) -> tuple[Workshop, list[Fact]]:
+    """A new workshop, open for posting, with a fresh unguessable join code.
+
+    Nobody is told: nobody is in it yet.
+    """
     title = clean_text(title, max_length=TITLE_MAX_LENGTH, required=True, field_name="title")
     question = clean_text(question, max_length=QUESTION_MAX_LENGTH, required=True,
                           field_name="question")
@@ -54,7 +57,7 @@ def create_workshop(
                      after={"title": title, "question": question, "vote_budget": budget,
                             "votes_per_idea": cap, "language": language})
         session.flush()
-        return workshop
+        return workshop, []
     raise DomainError("join_code_exhausted", "could not draw a free join code")
 
 

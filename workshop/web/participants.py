@@ -4,17 +4,28 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Blueprint, Response, current_app, g, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from ..client_messages import ORGANISATION_TYPE_NAMES, client_messages, page_settings
 from ..domain.codes import format_join_code, normalise_join_code
-from ..domain.errors import DomainError
 from ..domain.people import NICKNAME_MAX_LENGTH, ORGANISATION_NAME_MAX_LENGTH
 from ..extensions import db
 from ..languages import message_for
 from ..models import Participant, Workshop
+from ..realtime.transactions import Work
+from ..realtime.wiring import realtime
 from ..services import participants, workshops
 from .forms import CodeForm, JoinForm
 from .join_throttle import RETRY_AFTER, JoinThrottle
@@ -58,6 +69,24 @@ def join_url(workshop: Workshop) -> str:
     """The link people open to join: the public address if one is set, else this host."""
     base = current_app.config.get("PUBLIC_URL") or request.host_url.rstrip("/")
     return f"{base}/w/{workshop.join_code}"
+
+
+def live_page_data(workshop: Workshop, role: str, messages: dict | None = None) -> dict:
+    """What every live page of a workshop (phone, board, projector) starts from.
+
+    `messages` adds the words only that page's script says to the ones every page shares.
+    """
+    return {
+        "role": role,
+        "workshop_id": workshop.id,
+        "lang": str(get_locale()),
+        "messages": {**client_messages(),
+                     **{key: str(text) for key, text in (messages or {}).items()}},
+        "settings": page_settings(),
+        "join_code": format_join_code(workshop.join_code),
+        "join_url": join_url(workshop),
+        "qr_url": url_for("workshops.qr", workshop_id=workshop.id),
+    }
 
 
 @bp.get("/")
@@ -140,17 +169,7 @@ def entry(code: str):
         if workshop.joins_locked:
             return _joins_closed(workshop, status=200)
         return _join_form(workshop, JoinForm(), {})
-    page_data = {
-        "role": "participant",
-        "workshop_id": workshop.id,
-        "lang": str(get_locale()),
-        "messages": client_messages(),
-        "settings": page_settings(),
-        "join_code": format_join_code(workshop.join_code),
-        "join_url": join_url(workshop),
-        "qr_url": url_for("workshops.qr", workshop_id=workshop.id),
-        "token": token,
-    }
+    page_data = {**live_page_data(workshop, "participant"), "token": token}
     response = current_app.make_response(render_template(
         "participant.html", page_data=page_data, workshop=workshop, participant=participant,
     ))
@@ -172,21 +191,23 @@ def join_workshop(code: str):
         # A second tab or a double tap: this browser has joined already, stay one person.
         return redirect(url_for("participants.entry", code=workshop.join_code))
     form = JoinForm()
-    try:
-        participant, token = participants.join(
-            db.session, workshop, nickname=form.nickname.data,
-            organisation_type=form.organisation_type.data,
-            organisation_name=form.organisation_name.data, language=str(get_locale()),
-        )
-    except DomainError as error:
-        db.session.rollback()
+    workshop_id, language = workshop.id, str(get_locale())
+    outcome = realtime().perform(Work("participant.join", lambda session: participants.join(
+        session, workshop_id, nickname=form.nickname.data,
+        organisation_type=form.organisation_type.data,
+        organisation_name=form.organisation_name.data, language=language,
+    )))
+    if outcome.failure:
+        abort(503)
+    if outcome.refusal:
+        error = outcome.refusal
         if error.code == "joins_locked":
             return _joins_closed(workshop)
         field = error.details.get("field", "organisation_type")
         message = (str(CHOOSE_ORGANISATION_TYPE) if field == "organisation_type"
                    else message_for(error.code, error.details))
         return _join_form(workshop, form, {field: message}), 400
-    db.session.commit()
+    _participant, token = outcome.result
     response = redirect(url_for("participants.entry", code=workshop.join_code))
     response.set_cookie(
         participant_cookie(workshop.id), token, max_age=PARTICIPANT_COOKIE_AGE, path="/",

@@ -5,21 +5,21 @@ from __future__ import annotations
 import io
 
 import segno
-from flask import Blueprint, Response, g, redirect, render_template, url_for
-from flask_babel import get_locale
+from flask import Blueprint, Response, abort, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from ..client_messages import PHASE_NAMES, client_messages, page_settings
+from ..client_messages import PHASE_NAMES
 from ..domain.codes import format_join_code
-from ..domain.errors import DomainError
 from ..domain.votes import MAX_VOTE_BUDGET
 from ..extensions import db
 from ..languages import LANGUAGE_NAMES, message_for
 from ..models import Workshop
+from ..realtime.transactions import Work
+from ..realtime.wiring import realtime
 from ..services import workshops
 from .forms import WorkshopForm, first_errors
-from .participants import browser_participant, join_url
+from .participants import browser_participant, join_url, live_page_data
 from .signed_in import current_facilitator, own_workshop, signin_required
 
 bp = Blueprint("workshops", __name__, url_prefix="/workshops")
@@ -59,20 +59,19 @@ def new_workshop():
     if form.is_submitted():
         errors = {} if form.validate() else first_errors(form)
         if not errors:
-            try:
-                workshop = workshops.create_workshop(
-                    db.session, current_facilitator(), title=form.title.data,
-                    question=form.question.data, vote_budget=form.vote_budget.number,
-                    votes_per_idea=form.votes_per_idea.number, language=form.language.data,
-                )
-            except DomainError as error:
-                # The form was checked above; what is left is nothing a field can fix.
-                db.session.rollback()
-                errors = {error.details.get("field", "form"): message_for(error.code,
-                                                                          error.details)}
-            else:
-                db.session.commit()
-                return redirect(url_for("workshops.board", workshop_id=workshop.id))
+            facilitator = current_facilitator()
+            outcome = realtime().perform(Work("workshop.create", lambda session: (
+                workshops.create_workshop(
+                    session, facilitator, title=form.title.data, question=form.question.data,
+                    vote_budget=form.vote_budget.number,
+                    votes_per_idea=form.votes_per_idea.number, language=form.language.data))))
+            if outcome.failure:
+                abort(503)
+            if outcome.refusal is None:
+                return redirect(url_for("workshops.board", workshop_id=outcome.result.id))
+            # The form was checked above; what is left is nothing a field can fix.
+            error = outcome.refusal
+            errors = {error.details.get("field", "form"): message_for(error.code, error.details)}
     return render_template(
         "workshop_new.html", form=form, errors=errors, languages=LANGUAGE_NAMES,
         max_vote_budget=MAX_VOTE_BUDGET,
@@ -84,8 +83,7 @@ def new_workshop():
 def board(workshop_id: int):
     """The facilitator's live board of one of their workshops."""
     workshop = own_workshop(workshop_id)
-    page_data = _facilitator_page_data(workshop, "facilitator")
-    page_data["messages"].update({key: str(text) for key, text in BOARD_MESSAGES.items()})
+    page_data = _facilitator_page_data(workshop, "facilitator", BOARD_MESSAGES)
     return render_template("board.html", workshop=workshop, page_data=page_data,
                            joins_state=BOARD_MESSAGES[
                                "joins_locked" if workshop.joins_locked else "joins_open"])
@@ -96,21 +94,13 @@ def board(workshop_id: int):
 def presenter(workshop_id: int):
     """The read-only projector view: join code and QR (or that joins are closed), ideas, results."""
     workshop = own_workshop(workshop_id)
-    page_data = _facilitator_page_data(workshop, "presenter")
-    page_data["messages"].update({key: str(text) for key, text in PRESENTER_MESSAGES.items()})
+    page_data = _facilitator_page_data(workshop, "presenter", PRESENTER_MESSAGES)
     return render_template("presenter.html", workshop=workshop, page_data=page_data)
 
 
-def _facilitator_page_data(workshop: Workshop, role: str) -> dict:
+def _facilitator_page_data(workshop: Workshop, role: str, messages: dict) -> dict:
     return {
-        "role": role,
-        "workshop_id": workshop.id,
-        "lang": str(get_locale()),
-        "messages": client_messages(),
-        "settings": page_settings(),
-        "join_code": format_join_code(workshop.join_code),
-        "join_url": join_url(workshop),
-        "qr_url": url_for("workshops.qr", workshop_id=workshop.id),
+        **live_page_data(workshop, role, messages),
         "export_csv_url": url_for("downloads.export_csv", workshop_id=workshop.id),
         "export_json_url": url_for("downloads.export_json", workshop_id=workshop.id),
         "presenter_url": url_for("workshops.presenter", workshop_id=workshop.id),
