@@ -65,8 +65,10 @@ def on_connect(auth: Any = None) -> dict | None:
         db.session.rollback()
         return
     sid, server = request.sid, current_app.config["SERVER_NAME_FOR_PRESENCE"]
+    # Arrivals and departures commit on their own, beside the writer's batches: batched,
+    # the vote burst after a join storm answered its slowest taps later (performance.md).
     parts.perform(Work("presence.arrive", lambda s: presence.arrive(
-        s, sid, server, workshop.id, actor.participant_id)))
+        s, sid, server, workshop.id, actor.participant_id)), batched=False)
 
 
 def on_disconnect(*_reason: Any) -> dict | None:
@@ -76,7 +78,7 @@ def on_disconnect(*_reason: Any) -> dict | None:
     parts = realtime()
     parts.connections.pop(request.sid, None)
     sid = request.sid
-    parts.perform(Work("presence.leave", lambda s: presence.leave(s, sid)))
+    parts.perform(Work("presence.leave", lambda s: presence.leave(s, sid)), batched=False)
 
 
 def on_command(name: str, *args: Any) -> dict:

@@ -33,14 +33,18 @@ class Realtime:
     writer: Batcher | None  # on SQLite: one writer batches every change
     connections: dict[str, Any] = field(default_factory=dict)  # sid -> handlers.Connection
 
-    def perform(self, work: Work) -> Outcome:
+    def perform(self, work: Work, *, batched: bool = True) -> Outcome:
         """Run a change in a committed transaction, then tell the rooms what happened.
 
-        The caller's own transaction, which may only have read, ends first: on SQLite it
-        would otherwise hold the write lock the writer waits for.
+        On SQLite the one writer runs it in its next batch, unless `batched` is False: then
+        it commits on its own, in the caller's session. The caller's own transaction, which
+        may only have read, ends first: it would otherwise hold the write lock the writer
+        waits for.
         """
-        if self.writer is not None:
-            db.session.commit()
+        if self.writer is not None and batched:
+            # Only an open transaction needs ending; a handler that read nothing has none.
+            if db.session.registry.has() and db.session().in_transaction():
+                db.session.commit()
             return self.writer.run(work)  # the writer tells, after its commit
         outcome = commit_alone(work)
         self.broadcast(outcome.facts)

@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from ..database import read_only
 from ..extensions import db
 from ..languages import LANGUAGE_NAMES, LANGUAGES
 from . import accounts, audit, downloads, participants, personal_data, vendor, workshops
@@ -40,9 +41,20 @@ def register(app: Flask) -> None:
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
     # On the app, not a blueprint: every page has them, and so has an address no area knows.
+    app.before_request(reading_reads_only)
     app.context_processor(page_context)
     app.register_error_handler(CSRFError, csrf_refused)
     app.register_error_handler(HTTPException, http_error)
+
+
+def reading_reads_only() -> None:
+    """A GET only reads: its transaction takes no write lock (see database.read_only)."""
+    if request.method in ("GET", "HEAD") and request.endpoint not in _NO_DATABASE:
+        read_only(db.session())
+
+
+# Files served as they are: they never touch the database.
+_NO_DATABASE = {"static", "vendor.browser_library", None}
 
 
 def page_context() -> dict:
