@@ -1,4 +1,4 @@
-"""The pure rules of workshop/domain.py: no app, no database, no socket."""
+"""The pure rules of workshop/domain/: no app, no database, no socket."""
 
 from __future__ import annotations
 

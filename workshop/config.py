@@ -69,7 +69,7 @@ class Config:
     SOCKETIO_CHANNEL = os.environ.get("TUPA_SOCKETIO_CHANNEL", "").strip() or "tupa"
     # One transaction for many waiting commands: on by default where it pays, on SQLite.
     BATCH_WRITES = _flag("TUPA_BATCH_WRITES", SQLALCHEMY_DATABASE_URI.startswith("sqlite"))
-    # A busy room hears its facts in frames at most this far apart (workshop/telling.py).
+    # A busy room hears its facts in frames at most this far apart (workshop/realtime/telling.py).
     FACT_WINDOW = int(os.environ.get("TUPA_FACT_WINDOW_MS", "50")) / 1000
     # Comma-separated origins allowed to open a socket; empty means the page's own origin.
     SOCKETIO_CORS_ALLOWED_ORIGINS = [

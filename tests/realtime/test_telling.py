@@ -115,7 +115,7 @@ class Recounting:
         self.later: list[tuple] = []
         self.during_count = None  # a change made while a count is under way
         recounts = {"votes.progressed": self.count, "presence.changed": self.count}
-        self.summaries = Counts(app, recounts, self.told.extend,
+        self.counts = Counts(app, recounts, self.told.extend,
                                    window, lambda task, *args: self.later.append((task, args)),
                                    lambda _seconds: None)
 
@@ -136,7 +136,7 @@ def test_many_changes_make_one_count_of_the_last_value(app):
     room = Recounting(app)
     for value in (1, 2, 3):
         room.value = value
-        room.summaries.due("votes.progressed", 7)
+        room.counts.due("votes.progressed", 7)
     assert len(room.later) == 1
     room.run_waiting()
     assert room.counted == [3]
@@ -146,11 +146,11 @@ def test_many_changes_make_one_count_of_the_last_value(app):
 
 def test_a_change_during_a_count_is_counted_again_afterwards(app):
     room = Recounting(app)
-    room.summaries.due("votes.progressed", 7)
+    room.counts.due("votes.progressed", 7)
 
     def vote_lands_meanwhile():
         room.value = 9
-        room.summaries.due("votes.progressed", 7)
+        room.counts.due("votes.progressed", 7)
 
     room.value = 8
     room.during_count = vote_lands_meanwhile
@@ -163,11 +163,11 @@ def test_a_change_during_a_count_is_counted_again_afterwards(app):
 def test_a_failing_count_is_logged_and_the_next_change_counts_again(app, caplog):
     room = Recounting(app)
     room.during_count = lambda: 1 / 0
-    room.summaries.due("votes.progressed", 7)
+    room.counts.due("votes.progressed", 7)
     room.run_waiting()
     assert "could not recount votes.progressed of workshop 7" in caplog.text
     room.value = 4
-    room.summaries.due("votes.progressed", 7)
+    room.counts.due("votes.progressed", 7)
     room.run_waiting()
     assert room.told[-1].payload == {"votes_cast": 4}
 
@@ -176,7 +176,7 @@ def test_without_a_window_each_change_is_counted_and_told_at_once(app):
     room = Recounting(app, window=0)
     with app.app_context():
         room.value = 5
-        room.summaries.due("votes.progressed", 7)
+        room.counts.due("votes.progressed", 7)
     assert room.later == [] and room.told[-1].payload == {"votes_cast": 5}
 
 

@@ -61,7 +61,6 @@ CLUSTER_ID = Field("cluster_id", int)
 NAME = Field("name", str)
 
 
-
 @dataclass(frozen=True)
 class Command:
     """A command's fields and the use case it runs."""
