@@ -199,8 +199,14 @@ def test_export_through_the_route_after_the_reveal(app, held_workshop):
     assert document["votes_hidden_until_reveal"] is False
 
 
-def test_export_while_voting_keeps_counts_private(app, held_workshop):
+@pytest.mark.parametrize("back_to", [None, "grouping", "posting"])
+def test_export_before_the_reveal_keeps_counts_private(app, held_workshop, back_to):
+    # Voting, then back to an earlier phase: still no counts, as the board's own screen shows.
     workshop = held_workshop["workshop"]
+    if back_to:
+        with app.app_context():
+            workshops.set_phase(db.session, held_workshop["board"], back_to)
+            db.session.commit()
     client = signed_in(app, held_workshop["facilitator"])
 
     rows = _rows(client.get(f"/workshops/{workshop.id}/export.csv").data)

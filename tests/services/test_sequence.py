@@ -6,6 +6,7 @@ from __future__ import annotations
 from arrange import as_facilitator, as_participant, run_at_once
 
 from workshop.extensions import db
+from workshop.realtime import commands
 from workshop.services import clusters, ideas, snapshot, workshops
 
 
@@ -71,3 +72,58 @@ def test_an_edit_that_changes_nothing_spends_no_sequence_number(
     _, posted = ideas.post_idea(session, actor, "k1", "Benches")
 
     assert unchanged == [] and [f.sequence for f in posted] == [1]
+
+
+# A catch-up is only what the reader could have heard and may still see (issue 13, point 4).
+
+
+def _posted_then(session, workshop, make_participant):
+    """A reader who saw seq 1, and an author whose two ideas came after it."""
+    reader, _ = make_participant(workshop)
+    author, _ = make_participant(workshop)
+    commands.run("phase.set", session, as_facilitator(workshop), {"phase": "grouping"})
+    commands.run("phase.set", session, as_facilitator(workshop), {"phase": "posting"})
+    first = ideas.post_idea(session, as_participant(author), "k1", "First words")[0]["idea"]["id"]
+    ideas.post_idea(session, as_participant(author), "k2", "Second")
+    return as_participant(reader), as_participant(author), first
+
+
+def test_a_catch_up_never_replays_a_hidden_idea(session, make_workshop, make_participant):
+    workshop = make_workshop()
+    reader, _author, first = _posted_then(session, workshop, make_participant)
+    assert "missed" in snapshot.sync(session, reader, since=1)[0]
+
+    commands.run("idea.hide", session, as_facilitator(workshop), {"idea_id": first})
+
+    answer = snapshot.sync(session, reader, since=1)[0]
+    assert "missed" not in answer and "First words" not in str(answer)
+    # Caught up from after the post, the hiding itself is told: nothing there to hide.
+    assert "missed" in snapshot.sync(session, reader, since=3)[0]
+
+
+def test_a_catch_up_never_replays_a_deleted_idea_or_the_words_before_an_edit(
+        session, make_workshop, make_participant):
+    workshop = make_workshop()
+    reader, author, first = _posted_then(session, workshop, make_participant)
+
+    commands.run("idea.edit", session, author, {"idea_id": first, "text": "Better words"})
+    answer = snapshot.sync(session, reader, since=1)[0]
+    assert "missed" not in answer and "First words" not in str(answer)
+    assert "Better words" in str(answer)
+
+    commands.run("idea.delete", session, as_facilitator(workshop), {"idea_id": first})
+    answer = snapshot.sync(session, reader, since=1)[0]
+    assert "missed" not in answer and "words" not in str(answer)
+
+
+def test_a_since_from_before_the_reader_joined_gets_a_snapshot(
+        session, make_workshop, make_participant):
+    workshop = make_workshop()
+    _posted_then(session, workshop, make_participant)
+    session.commit()
+    newcomer, _ = make_participant(workshop)
+
+    answer = snapshot.sync(session, as_participant(newcomer), since=0)[0]
+
+    assert "missed" not in answer
+    assert answer["seq"] == 4 and len(answer["ideas"]) == 2

@@ -82,7 +82,3 @@ def tallies_visible(phase: Phase) -> bool:
     """Vote counts reach nobody until the facilitator reveals the results."""
     return phase is Phase.RESULTS
 
-
-def votes_secret(phase: Phase) -> bool:
-    """Whether people may still be voting: then even the organisers' files hold no counts."""
-    return phase is Phase.VOTING

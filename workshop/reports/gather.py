@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..domain.phases import votes_secret
+from ..domain.phases import tallies_visible
 from ..models import Idea, Participant, Vote, utcnow
 from ..services.access import Actor, facilitated_workshop, phase_of
 from ..services.audit import entries_of
@@ -20,8 +20,9 @@ def workshop_export(session: Session, actor: Actor) -> tuple[dict, list]:
     Reads without locking: the room's posts and votes go on while a large export is built.
     """
     workshop = facilitated_workshop(session, actor)
-    # Counts stay private while people are still voting, even from the organiser's files.
-    votes_hidden = votes_secret(phase_of(workshop))
+    # Counts leave the server only with the reveal, the organiser's files included: after
+    # voting, going back to grouping must not show them either.
+    votes_hidden = not tallies_visible(phase_of(workshop))
     people = session.execute(
         select(Participant).where(Participant.workshop_id == workshop.id)
         .order_by(Participant.joined_at, Participant.id)

@@ -167,3 +167,20 @@ def snapshot_part(session: Session, actor: Actor, workshop: Workshop) -> dict:
     ).all()
     return {"ideas": [idea_payload(idea, author) for idea, author in rows
                       if visible_to(idea.hidden, facilitator=actor.is_facilitator)]}
+
+
+def told_as_they_stand(session: Session, workshop_id: int, facts: list[dict]) -> bool:
+    """Whether every idea these facts carry still stands as told: there, shown, same text.
+
+    A text told before an edit counts as no longer standing, as a hidden or deleted one does.
+    """
+    told = [(fact["payload"]["idea"]["id"], fact["payload"]["idea"]["text"])
+            for fact in facts if "idea" in fact["payload"]]
+    if not told:
+        return True
+    standing = dict(session.execute(
+        select(Idea.id, Idea.text).where(Idea.workshop_id == workshop_id,
+                                         Idea.id.in_({idea_id for idea_id, _ in told}),
+                                         Idea.hidden.is_(False))
+    ).all())
+    return all(standing.get(idea_id) == text for idea_id, text in told)

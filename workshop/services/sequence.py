@@ -7,6 +7,7 @@ logged, so a screen that sees a gap asks for just what it missed (missed_facts).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
@@ -104,8 +105,13 @@ def _next_number(session: Session, workshop_id: int) -> int:
     ).scalar_one()
 
 
-def missed_facts(session: Session, workshop_id: int, since: int) -> list[dict] | None:
-    """The facts after `since`, in order, or None when the log no longer holds them all."""
+def missed_facts(session: Session, workshop_id: int, since: int,
+                 present_since: datetime) -> list[dict] | None:
+    """The facts after `since`, in order, or None when a snapshot must answer instead.
+
+    None when the log no longer holds them all, and when they began before `present_since`
+    (the reader had not joined yet: that `since` was never handed to them).
+    """
     rows = session.execute(
         select(FactLog).where(FactLog.workshop_id == workshop_id, FactLog.sequence > since)
         .order_by(FactLog.sequence).limit(CATCH_UP_LIMIT + 1)
@@ -114,6 +120,8 @@ def missed_facts(session: Session, workshop_id: int, since: int) -> list[dict] |
         return []
     # Past the limit a snapshot is the smaller answer; a gap means the log was cleared.
     if not rows or rows[0].sequence != since + 1 or len(rows) > CATCH_UP_LIMIT:
+        return None
+    if rows[0].created_at < present_since:
         return None
     return [{"name": r.name, "payload": {"seq": r.sequence, **r.payload}} for r in rows]
 

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from ..domain.protocol import Fact
 from ..models import Workshop
 from . import clusters, ideas, participants, presence, votes, workshops
-from .access import Actor, readable_workshop
+from .access import Actor, participant_of, readable_workshop
 from .sequence import missed_facts
 
 SnapshotPart = Callable[[Session, Actor, Workshop], dict]
@@ -32,12 +32,16 @@ PARTS: tuple[SnapshotPart, ...] = (
 def sync(session: Session, actor: Actor, since: int | None = None) -> tuple[dict, list[Fact]]:
     """What a (re)connecting screen needs: the facts it missed since `since`, else a snapshot.
 
-    Facilitators always get the snapshot: it also carries presence, which is not logged.
+    Facilitators always get the snapshot: it also carries presence, which is not logged. A
+    catch-up is only ever what the reader could have heard and may still see.
     """
     if since is not None and not actor.is_facilitator:
         readable_workshop(session, actor)
-        missed = missed_facts(session, actor.workshop_id, since)
-        if missed is not None:
+        me = participant_of(session, actor)
+        missed = missed_facts(session, actor.workshop_id, since, me.joined_at)
+        # Moderation is not replayed: a fact about an idea hidden, deleted or edited since it
+        # was logged would show what this reader may no longer see.
+        if missed is not None and ideas.told_as_they_stand(session, actor.workshop_id, missed):
             return {"seq": since + len(missed), "missed": missed}, []
     return snapshot(session, actor), []
 
