@@ -9,7 +9,8 @@ from dataclasses import dataclass
 class CommandAllowance:
     """A token bucket: how many commands one connection may still send right now.
 
-    The join pages reuse it, with other sizes, for the wrong join codes one address may type.
+    The join and sign-in pages reuse it, with other sizes (web/throttle.py), for the wrong
+    join codes one address may type and the wrong passwords typed for one name.
 
     Sized so that a person never meets it (twenty fast taps, an outbox re-sent after a
     reconnect) while a script flooding the server is slowed to the refill rate.
