@@ -13,10 +13,12 @@ import gc  # noqa: E402
 import os  # noqa: E402
 import resource  # noqa: E402
 
+from eventlet import tpool  # noqa: E402
 from eventlet.support.psycopg2_patcher import make_psycopg_green  # noqa: E402
 
 from workshop import create_app  # noqa: E402
 from workshop.extensions import socketio  # noqa: E402
+from workshop.offload import install  # noqa: E402
 from workshop.startup import prepare  # noqa: E402
 
 # psycopg2 waits in C; this lets a PostgreSQL query yield to other phones' greenlets.
@@ -46,6 +48,9 @@ def _collect_garbage_seldom() -> None:
 
 
 app = create_app()
+# Password hashes (and other CPU-heavy work) run in a real OS thread, not on the event loop:
+# hashlib.scrypt lets go of the GIL, so every room goes on while a sign-in is checked.
+install(app, tpool.execute)
 
 if __name__ == "__main__":
     prepare(app)

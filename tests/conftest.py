@@ -190,6 +190,7 @@ def facilitator_socket(app):
         http = app.test_client()
         with http.session_transaction() as cookie_session:
             cookie_session["facilitator_id"] = facilitator_id or workshop.facilitator_id
+            cookie_session["facilitator_epoch"] = 0  # a new account's, as a sign-in stores it
         client = socketio.test_client(
             app, flask_test_client=http, auth={"workshop_id": workshop.id, "lang": lang}
         )

@@ -1,4 +1,5 @@
-"""Shell commands: `flask --app workshop create-facilitator`."""
+"""Shell commands: `flask --app workshop create-facilitator`, `set-facilitator-password`,
+`deactivate-facilitator`, `purge-workshops`."""
 
 from __future__ import annotations
 
@@ -26,6 +27,29 @@ def register(app: Flask) -> None:
             raise click.ClickException(error.message) from None
         db.session.commit()
         click.echo(f"Facilitator {name!r} created.")
+
+    @app.cli.command("set-facilitator-password")
+    @click.option("--name", prompt=True, help="The account's name.")
+    @click.password_option(help="At least 10 characters.")
+    def set_facilitator_password(name: str, password: str) -> None:
+        """Give an account a new password; every browser signed in as it is signed out."""
+        try:
+            facilitators.change_password(db.session, name, password)
+        except DomainError as error:
+            raise click.ClickException(error.message) from None
+        db.session.commit()
+        click.echo(f"New password set for {name!r}; its sessions have ended.")
+
+    @app.cli.command("deactivate-facilitator")
+    @click.option("--name", prompt=True, help="The account's name.")
+    def deactivate_facilitator(name: str) -> None:
+        """Stop an account from signing in and end its sessions; its workshops stay."""
+        try:
+            facilitators.deactivate(db.session, name)
+        except DomainError as error:
+            raise click.ClickException(error.message) from None
+        db.session.commit()
+        click.echo(f"Facilitator {name!r} deactivated; its sessions have ended.")
 
     @app.cli.command("purge-workshops")
     @click.option("--older-than-days", type=int, default=None,

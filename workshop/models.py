@@ -18,6 +18,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -68,6 +69,10 @@ class Facilitator(db.Model):
     name: Mapped[str] = mapped_column(String(80), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # A browser's sign-in carries this number; moving it on ends every session of the account.
+    session_epoch: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # A deactivated account cannot sign in; its workshops stay.
+    active: Mapped[bool] = mapped_column(default=True, server_default=true())
 
     workshops: Mapped[list[Workshop]] = relationship(back_populates="facilitator")
 

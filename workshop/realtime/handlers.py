@@ -21,7 +21,7 @@ from ..domain.workshops import LANGUAGES
 from ..extensions import db, socketio
 from ..languages import message_for
 from ..models import Workshop
-from ..services import presence
+from ..services import facilitators, presence
 from ..services.access import Actor
 from ..services.participants import participant_by_token
 from . import commands
@@ -152,10 +152,12 @@ def _identify(auth: dict, workshop: Workshop | None) -> Actor | None:
         if participant is None or participant.workshop_id != workshop.id:
             return None
         return Actor(workshop_id=workshop.id, participant_id=participant.id)
-    facilitator_id = session.get("facilitator_id")
-    if facilitator_id is None or facilitator_id != workshop.facilitator_id:
+    # The same sign-in as the pages': ended by signing out anywhere (its session epoch).
+    facilitator = facilitators.signed_in(
+        db.session, session.get("facilitator_id"), session.get("facilitator_epoch"))
+    if facilitator is None or facilitator.id != workshop.facilitator_id:
         return None
-    return Actor(workshop_id=workshop.id, facilitator_id=facilitator_id)
+    return Actor(workshop_id=workshop.id, facilitator_id=facilitator.id)
 
 
 def _refusal(code: str, locale: str, details: dict | None = None) -> dict:

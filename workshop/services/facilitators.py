@@ -1,10 +1,22 @@
-"""Facilitator accounts: the one-time set-up link, creating accounts, signing in."""
+"""Facilitator accounts: the one-time set-up link, creating accounts, signing in and out.
+
+Hashing a password costs CPU on purpose. Each function that hashes takes an `offload`, the
+caller's way of running that work (the pages pass the one run.py installs, a thread off the
+event loop; the shell and the tests call directly). The service keeps the rules (which
+method, hashing even for an unknown name) and knows nothing of eventlet or Flask.
+
+A browser's sign-in lasts while the account's `session_epoch` is the one it signed in with:
+signing out, changing the password and deactivating the account move it on, which ends every
+session of that account at once, on every browser and socket.
+"""
 
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
+from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -19,6 +31,12 @@ PASSWORD_METHOD = "scrypt"  # noqa: S105  (a hash method, not a password)
 MIN_PASSWORD_LENGTH = 10
 NAME_MAX_LENGTH = 80
 _UNKNOWN_NAME_HASH = generate_password_hash(secrets.token_urlsafe(16))
+
+Offload = Callable[..., Any]
+
+
+def _direct(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    return function(*args, **kwargs)
 
 
 def has_facilitator(session: Session) -> bool:
@@ -43,39 +61,105 @@ def setup_token_valid(session: Session, token: str) -> bool:
     return found is not None
 
 
-def create_facilitator(session: Session, name: str, password: str) -> Facilitator:
-    """A new facilitator account with a hashed password."""
-    name = clean_text(name, max_length=NAME_MAX_LENGTH, required=True, field_name="name")
+def _check_password(password: str) -> None:
     if not isinstance(password, str) or len(password) < MIN_PASSWORD_LENGTH:
         raise DomainError("password_too_short",
                           f"password must be at least {MIN_PASSWORD_LENGTH} characters")
-    if session.execute(select(Facilitator).where(Facilitator.name == name)).scalar_one_or_none():
+
+
+def _hash(password: str, offload: Offload) -> str:
+    return offload(generate_password_hash, password, method=PASSWORD_METHOD)
+
+
+def create_facilitator(session: Session, name: str, password: str, *,
+                       offload: Offload = _direct) -> Facilitator:
+    """A new facilitator account with a hashed password.
+
+    Any set-up link stops working: it is for the first account only, and one made from the
+    shell is a first account too.
+    """
+    name = clean_text(name, max_length=NAME_MAX_LENGTH, required=True, field_name="name")
+    _check_password(password)
+    if _by_name(session, name) is not None:
         raise DomainError("name_taken", "that name is taken")
-    facilitator = Facilitator(
-        name=name, password_hash=generate_password_hash(password, method=PASSWORD_METHOD),
-        created_at=utcnow(),
-    )
+    facilitator = Facilitator(name=name, password_hash=_hash(password, offload),
+                              created_at=utcnow())
     session.add(facilitator)
+    session.execute(delete(SetupToken))
     session.flush()
     return facilitator
 
 
-def redeem_setup_token(session: Session, token: str, name: str, password: str) -> Facilitator:
+def redeem_setup_token(session: Session, token: str, name: str, password: str, *,
+                       offload: Offload = _direct) -> Facilitator:
     """Create the first facilitator through the set-up link, which then stops working."""
     if not setup_token_valid(session, token):
         raise DomainError("setup_link_used", "this set-up link is no longer valid")
-    facilitator = create_facilitator(session, name, password)
-    session.execute(delete(SetupToken))
+    return create_facilitator(session, name, password, offload=offload)
+
+
+def authenticate(session: Session, name: str, password: str, *,
+                 offload: Offload = _direct) -> Facilitator | None:
+    """The active facilitator with this name and password, or None."""
+    facilitator = _by_name(session, name.strip())
+    # Hash even for an unknown or deactivated name, so the answer's timing does not tell
+    # which names exist.
+    stored = facilitator.password_hash if facilitator else _UNKNOWN_NAME_HASH
+    if not offload(check_password_hash, stored, password):
+        return None
+    if facilitator is None or not facilitator.active:
+        return None
     return facilitator
 
 
-def authenticate(session: Session, name: str, password: str) -> Facilitator | None:
-    """The facilitator with this name and password, or None."""
-    facilitator = session.execute(
-        select(Facilitator).where(Facilitator.name == name.strip())
-    ).scalar_one_or_none()
-    # Hash even for an unknown name, so the answer's timing does not tell which names exist.
-    stored = facilitator.password_hash if facilitator else _UNKNOWN_NAME_HASH
-    if not check_password_hash(stored, password) or facilitator is None:
+def signed_in(session: Session, facilitator_id: Any, epoch: Any) -> Facilitator | None:
+    """The facilitator a browser's sign-in (their id and session epoch) still stands for."""
+    if not isinstance(facilitator_id, int) or not isinstance(epoch, int):
         return None
+    facilitator = session.get(Facilitator, facilitator_id)
+    if facilitator is None or not facilitator.active or facilitator.session_epoch != epoch:
+        return None
+    return facilitator
+
+
+def end_sessions(session: Session, facilitator_id: int) -> tuple[None, list]:
+    """Sign the account out everywhere: every browser it signed in on (a use case: no facts)."""
+    # Counted up in the database, not in Python: two sign-outs at once both move it on.
+    session.execute(update(Facilitator).where(Facilitator.id == facilitator_id)
+                    .values(session_epoch=Facilitator.session_epoch + 1)
+                    .execution_options(synchronize_session="fetch"))
+    session.flush()
+    return None, []
+
+
+def change_password(session: Session, name: str, password: str, *,
+                    offload: Offload = _direct) -> Facilitator:
+    """A new password for the account; every session of it ends."""
+    facilitator = _existing(session, name)
+    _check_password(password)
+    facilitator.password_hash = _hash(password, offload)
+    session.flush()
+    end_sessions(session, facilitator.id)
+    return facilitator
+
+
+def deactivate(session: Session, name: str) -> Facilitator:
+    """The account can no longer sign in, and every session of it ends; its workshops stay."""
+    facilitator = _existing(session, name)
+    facilitator.active = False
+    session.flush()
+    end_sessions(session, facilitator.id)
+    return facilitator
+
+
+def _by_name(session: Session, name: str) -> Facilitator | None:
+    return session.execute(
+        select(Facilitator).where(Facilitator.name == name)
+    ).scalar_one_or_none()
+
+
+def _existing(session: Session, name: str) -> Facilitator:
+    facilitator = _by_name(session, name.strip())
+    if facilitator is None:
+        raise DomainError("no_such_facilitator", "there is no facilitator with that name")
     return facilitator

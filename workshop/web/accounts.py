@@ -1,23 +1,57 @@
-"""Sign-in and accounts: the one-time set-up link, signing in and out."""
+"""Sign-in and accounts: the one-time set-up link, signing in and out.
+
+Passwords are hashed through the app's offload (workshop/offload.py): off the event loop
+under eventlet. Wrong passwords are throttled per name and per address (signin_throttle.py).
+A sign-in lasts while the account's session epoch is the one in the cookie; signing out moves
+it on, which ends the account's sessions on every browser.
+"""
 
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import lazy_gettext as _l
 
+from ..database import read_only
 from ..domain.errors import DomainError
+from ..domain.tokens import token_digest
 from ..extensions import db
 from ..languages import LANGUAGES, message_for
 from ..models import Facilitator
+from ..offload import offload
+from ..realtime.transactions import Work
+from ..realtime.wiring import realtime
 from ..services import facilitators
 from .forms import SetupForm, SignInForm, first_errors
-from .signed_in import current_facilitator
+from .signed_in import EPOCH, FACILITATOR, current_facilitator
+from .signin_throttle import RETRY_AFTER, SignInThrottle, name_key
 
 bp = Blueprint("accounts", __name__)
 
 WRONG_SIGN_IN = _l("Wrong name or password.")
+# Where the app keeps its SignInThrottle.
+THROTTLE = "tupa.signin_throttle"
+# The names this browser has signed in as (digests): their own limit does not hold it back.
+KNOWN_NAMES = "signed_in_as"
+MOST_KNOWN_NAMES = 5
+
+
+def _add_throttle(state) -> None:
+    # Wrong passwords are counted per app (so per process), in memory; see signin_throttle.
+    state.app.extensions[THROTTLE] = SignInThrottle()
+
+
+bp.record_once(_add_throttle)
 
 
 def local_target(target: str | None) -> str:
@@ -31,12 +65,36 @@ def local_target(target: str | None) -> str:
 
 def _sign_in(facilitator: Facilitator) -> None:
     # A fresh session on sign-in, so nothing planted before survives; the language stays.
-    language = session.get("lang")
+    known = [_name_digest(facilitator.name)] + [
+        digest for digest in _known_names() if digest != _name_digest(facilitator.name)]
+    _start_afresh()
+    session[FACILITATOR] = facilitator.id
+    session[EPOCH] = facilitator.session_epoch
+    session[KNOWN_NAMES] = known[:MOST_KNOWN_NAMES]
+    session.permanent = True
+
+
+def _start_afresh() -> None:
+    # Only the language and the names signed in as before outlive a sign-in or sign-out.
+    language, known = session.get("lang"), _known_names()
     session.clear()
     if language in LANGUAGES:
         session["lang"] = language
-    session["facilitator_id"] = facilitator.id
-    session.permanent = True
+    if known:
+        session[KNOWN_NAMES] = known
+        session.permanent = True
+
+
+def _known_names() -> list[str]:
+    known = session.get(KNOWN_NAMES)
+    if not isinstance(known, list):
+        return []
+    return [digest for digest in known if isinstance(digest, str)][:MOST_KNOWN_NAMES]
+
+
+def _name_digest(name: str | None) -> str:
+    # A digest, not the name: the cookie is signed, not secret.
+    return token_digest(name_key(name))[:16]
 
 
 @bp.route("/setup/<token>", methods=["GET", "POST"])
@@ -52,7 +110,7 @@ def setup(token: str):
         else:
             try:
                 facilitator = facilitators.redeem_setup_token(
-                    db.session, token, form.name.data, form.password.data)
+                    db.session, token, form.name.data, form.password.data, offload=offload())
             except DomainError as error:
                 db.session.rollback()
                 if error.code == "setup_link_used":
@@ -83,20 +141,45 @@ def signin():
     form = SignInForm()
     error = None
     if form.is_submitted():
-        facilitator = facilitators.authenticate(db.session, form.name.data, form.password.data)
+        name, address = form.name.data or "", request.remote_addr
+        throttle: SignInThrottle = current_app.extensions[THROTTLE]
+        known = _name_digest(name) in _known_names()
+        if not throttle.allows(name, address, known_browser=known):
+            # The same answer for every name, existing or not; no password is checked.
+            return _too_many_attempts(target)
+        # Signing in only reads: on SQLite it holds no write lock while the hash is computed.
+        read_only(db.session())
+        facilitator = facilitators.authenticate(
+            db.session, name, form.password.data or "", offload=offload())
         if facilitator is not None:
             _sign_in(facilitator)
             return redirect(target)
+        throttle.failed(name, address, known_browser=known)
         error = str(WRONG_SIGN_IN)
     return render_template("signin.html", name=form.name.data, next=target, error=error
                            ), 400 if error else 200
 
 
+def _too_many_attempts(target: str) -> Response:
+    # Not even the typed name is repeated: the page is the same whatever was typed.
+    response = current_app.make_response((render_template(
+        "signin.html", name="", next=target, error=message_for("too_many_attempts", {})),
+        429))
+    response.headers["Retry-After"] = str(RETRY_AFTER)
+    return response
+
+
 @bp.route("/signout", methods=["POST"])
 def signout():
-    """Sign out; the chosen language is kept."""
-    language = session.get("lang")
-    session.clear()
-    if language in LANGUAGES:
-        session["lang"] = language
+    """Sign out, on every browser this account is signed in on; the language is kept."""
+    facilitator = current_facilitator()
+    if facilitator is not None:
+        facilitator_id = facilitator.id
+        realtime().perform(Work("facilitator.sign_out", lambda s: facilitators.end_sessions(
+            s, facilitator_id)))
+        # This process's open boards and projectors of the account close too.
+        parts = realtime()
+        parts.hang_up([sid for sid, connection in list(parts.connections.items())
+                       if connection.actor.facilitator_id == facilitator_id])
+    _start_afresh()
     return redirect(url_for("participants.home"))

@@ -13,15 +13,23 @@ from flask import abort, g, redirect, request, session, url_for
 from ..domain.errors import DomainError
 from ..extensions import db
 from ..models import Facilitator, Workshop
+from ..services import facilitators
 from ..services.access import Actor, facilitated_workshop
+
+# The session cookie's keys: who signed in, and the account's session epoch at the time.
+FACILITATOR = "facilitator_id"
+EPOCH = "facilitator_epoch"
 
 
 def current_facilitator() -> Facilitator | None:
-    """The facilitator this browser is signed in as, or None."""
+    """The facilitator this browser is signed in as, or None.
+
+    None too once that account signed out anywhere, changed its password or was deactivated:
+    its session epoch then differs from the one in this cookie.
+    """
     if "facilitator" not in g:
-        facilitator_id = session.get("facilitator_id")
-        g.facilitator = (db.session.get(Facilitator, facilitator_id)
-                         if isinstance(facilitator_id, int) else None)
+        g.facilitator = facilitators.signed_in(
+            db.session, session.get(FACILITATOR), session.get(EPOCH))
     return g.facilitator
 
 
