@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from workshop import domain
-from workshop.domain.allowances import CommandAllowance
+from workshop.domain.allowances import AddressAllowances, CommandAllowance, FloodWatch
 from workshop.domain.codes import (
     JOIN_CODE_ALPHABET,
     JOIN_CODE_LENGTH,
@@ -26,7 +26,7 @@ from workshop.domain.ideas import IDEA_MAX_LENGTH, clean_idea_text
 from workshop.domain.people import Role
 from workshop.domain.phases import CLOSED, WHAT_EACH_PHASE_ALLOWS, Phase, check, tallies_visible
 from workshop.domain.protocol import COMMANDS, FACTS, Audience, Fact
-from workshop.domain.text import clean_text
+from workshop.domain.text import clean_text, shows_nothing, well_formed
 from workshop.domain.votes import (
     MAX_VOTE_BUDGET,
     RankedIdea,
@@ -359,3 +359,54 @@ def test_a_flood_is_refused_and_the_allowance_refills_with_time():
     assert allowance.take(11.6) is True
     assert allowance.take(100.0) is True
     assert allowance.tokens <= 3
+
+
+# Refusals per connection, refused connects per address
+
+
+def test_the_flood_watch_counts_refusals_in_a_window():
+    watch = FloodWatch(limit=3, window_seconds=10)
+    assert [watch.refuse(100.0) for _ in range(4)] == [False, False, False, True]
+    assert watch.refuse(111.0) is False  # a new window
+
+
+def test_an_address_runs_out_of_refusals_and_is_forgotten_when_quiet():
+    addresses = AddressAllowances(capacity=2, refill_per_second=1, most=2)
+    assert addresses.has_left("192.0.2.1", 10.0)
+    addresses.take("192.0.2.1", 10.0)
+    addresses.take("192.0.2.1", 10.0)
+    assert not addresses.has_left("192.0.2.1", 10.0)
+    assert addresses.has_left("192.0.2.2", 10.0)
+    assert addresses.has_left("192.0.2.1", 11.0)
+    addresses.take("192.0.2.2", 20.0)
+    addresses.take("192.0.2.3", 30.0)  # past `most`: the full ones are forgotten
+    assert len(addresses.buckets) <= 2
+
+
+# Text that cannot be stored, or shows nothing
+
+
+@pytest.mark.parametrize("text", ["\ud800", "an idea \udfff", "\udbff\udbff"])
+def test_a_lone_surrogate_is_no_text(text):
+    assert not well_formed(text)
+    with refused("invalid_payload"):
+        clean_idea_text(text)
+
+
+@pytest.mark.parametrize("text", [
+    "\u200b", "\u200b\u200c\u200d", "\u2060\ufeff", "\u00ad", "\u200e\u200f\u202e",
+    "\u3164", "\u115f\u1160", "\uffa0", "\u2800\u2800", "\u034f", "\ufe0f",
+    "\U000e0041", "\u3000\u2003", " \u200b ",
+])
+def test_text_that_shows_nothing_is_empty(text):
+    assert shows_nothing(text)
+    with refused("text_empty"):
+        clean_idea_text(text)
+    assert clean_text(text, max_length=40, required=False, field_name="nickname") == ""
+
+
+@pytest.mark.parametrize("text", ["a\u200b", "\U0001f469\u200d\U0001f4bb", "\u0639\u200f",
+                                  "\u2764\ufe0f", "\U0001f1eb\U0001f1ee"])
+def test_text_with_something_to_show_keeps_its_invisible_characters(text):
+    assert not shows_nothing(text)
+    assert clean_idea_text(text) == text

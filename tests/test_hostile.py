@@ -779,8 +779,9 @@ def test_a_flood_from_one_client_leaves_anothers_round_trip_normal(tupa):
         print(f"the other client's round trip {name} the flood: "
               f"median {statistics.median(times):.1f} ms, max {max(times):.1f} ms")
     assert set(codes) <= {"invalid_payload", "rate_limited"}
-    # Past 100 refusals in ten seconds the server hangs up on the flood.
-    assert codes.count("rate_limited") >= 100
+    # Every refusal counts: past 100 in ten seconds the server hangs up on the flood.
+    assert "rate_limited" in codes
+    assert len(codes) <= 101
     assert disconnected
     # No more got through than the allowance: a burst of 60, then 15 a second.
     assert codes.count("invalid_payload") <= 60 + 15 * (elapsed + 1)

@@ -13,6 +13,7 @@ from .database import tune_engine
 from .extensions import babel, csrf, db, migrate, socketio
 from .languages import select_locale
 from .realtime import handlers
+from .realtime.limits import BoundedPolling
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -43,6 +44,8 @@ def create_app(config: object | None = None) -> Flask:
         max_http_buffer_size=64 * 1024,
         manage_session=False,
     )
+    # A long-polling POST past that size is answered 413 before Engine.IO reads it.
+    app.wsgi_app = BoundedPolling(app.wsgi_app, socketio.server.eio)
 
     headers.register(app)
     web.register(app)

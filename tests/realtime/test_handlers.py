@@ -208,6 +208,8 @@ BAD_AUTH = [
     {"workshop_id": "ID", "token": {"token": "TOKEN"}},
     {"workshop_id": "ID", "token": "TOKEN-AND-MORE"},
     {"workshop_id": "ID", "token": "x" * 10_000},
+    {"workshop_id": "ID", "token": "\ud800" * 30},
+    {"workshop_id": "ID", "token": "\ud800", "lang": "\ud800"},
 ]
 
 
@@ -454,6 +456,19 @@ BAD_INPUT = [
     ("board", "phase.set", [{"phase": 3}], "invalid_payload"),
     ("board", "phase.set", [{"phase": None}], "invalid_payload"),
     ("board", "phase.set", [{}], "invalid_payload"),
+    # A lone surrogate is no text (no database stores it); text that shows nothing is empty.
+    ("phone", "idea.post", [{"key": "k", "text": "\ud800"}], "invalid_payload"),
+    ("phone", "idea.post", [{"key": "k", "text": "Bench \udfff"}], "invalid_payload"),
+    ("phone", "idea.post", [{"key": "\ud800", "text": "An idea"}], "invalid_payload"),
+    ("phone", "vote.retract", [{"key": "\udc00"}], "invalid_payload"),
+    ("phone", "idea.post", [{"key": "k", "text": "\u200b\u200c\u200d\u2060\ufeff"}],
+     "text_empty"),
+    ("phone", "idea.post", [{"key": "k", "text": "\u3164\u115f\u1160\uffa0"}], "text_empty"),
+    ("phone", "idea.post", [{"key": "k", "text": "\u2800 \u2800\u034f"}], "text_empty"),
+    ("phone", "idea.edit", [{"idea_id": "IDEA", "text": "\u200e\u202e\u00ad"}], "text_empty"),
+    ("board", "cluster.create", [{"key": "c", "name": "\u3164"}], "text_empty"),
+    ("board", "cluster.create", [{"key": "c", "name": "\ud83d"}], "invalid_payload"),
+    ("board", "phase.set", [{"phase": "\ud800"}], "invalid_payload"),
 ]
 
 
@@ -534,7 +549,8 @@ def test_a_flood_is_slowed_down_and_a_person_gets_through_afterwards(app, make_r
     room = make_room()
     phone = room.phones[0]
 
-    codes = [refusal(command(phone, "idea.delete", {"idea_id": "flood"})) for _ in range(150)]
+    # 90 refusals: past the burst of 60, yet short of the 100 that close a connection.
+    codes = [refusal(command(phone, "idea.delete", {"idea_id": "flood"})) for _ in range(90)]
 
     assert "rate_limited" in codes
     assert set(codes) == {"invalid_payload", "rate_limited"}

@@ -11,7 +11,7 @@ CLUSTER_NAME_MAX_LENGTH = 80
 
 
 def clean_idea_text(value: Any) -> str:
-    """An idea's text: 1-500 characters after trimming, any Unicode."""
+    """An idea's text: 1-500 characters after trimming, any Unicode, showing something."""
     return clean_text(value, max_length=IDEA_MAX_LENGTH, required=True, field_name="text")
 
 

@@ -13,7 +13,7 @@ from typing import Any
 from ..domain import phases
 from ..domain.errors import DomainError
 from ..domain.protocol import COMMANDS
-from ..domain.text import CLIENT_KEY_MAX_LENGTH
+from ..domain.text import CLIENT_KEY_MAX_LENGTH, well_formed
 from ..services import clusters, ideas, snapshot, votes, workshops
 from ..services.access import Actor
 from .transactions import Work
@@ -42,8 +42,13 @@ class Field:
             raise DomainError("invalid_payload", f"{self.name} must be {self.kind.__name__}",
                               field=self.name)
         if self.kind is int and not -(2**31) < value < 2**31:
-            # Past this a database refuses the number with an error of its own.
+            # Past this a database refuses the number with an error of its own; -2**31 is
+            # refused too, so that the range reads the same both ways.
             raise DomainError("invalid_payload", f"{self.name} is out of range", field=self.name)
+        if self.kind is str and not well_formed(value):
+            # A lone surrogate: no database stores it, so it is no text at all.
+            raise DomainError("invalid_payload", f"{self.name} is not well-formed text",
+                              field=self.name)
         if self.name == "key" and not 1 <= len(value) <= CLIENT_KEY_MAX_LENGTH:
             raise DomainError("invalid_payload", "key must be 1-64 characters", field="key")
         return value

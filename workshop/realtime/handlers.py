@@ -8,15 +8,14 @@ from __future__ import annotations
 
 import functools
 import logging
-import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from flask import Flask, current_app, request, session
 from flask_babel import force_locale
-from flask_socketio import ConnectionRefusedError, SocketIO, disconnect, join_room
+from flask_socketio import ConnectionRefusedError, SocketIO, join_room
 
-from ..domain.allowances import CommandAllowance, FloodWatch
+from ..domain.text import well_formed
 from ..domain.workshops import LANGUAGES
 from ..extensions import db, socketio
 from ..languages import message_for
@@ -24,7 +23,7 @@ from ..models import Workshop
 from ..services import facilitators, presence
 from ..services.access import Actor
 from ..services.participants import participant_by_token
-from . import commands
+from . import commands, limits
 from .commands import is_id
 from .rooms import facilitators_room, workshop_room
 from .transactions import Work
@@ -35,12 +34,14 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class Connection:
-    """Who an open socket belongs to, settled once at connect, and the language it reads."""
+    """Who an open socket belongs to, settled once at connect, and the language it reads.
+
+    What it may send, and how often it was refused, is counted before a handler runs
+    (limits.py); handlers only report their refusals there.
+    """
 
     actor: Actor
     locale: str
-    allowance: CommandAllowance = field(default_factory=CommandAllowance)
-    flood: FloodWatch = field(default_factory=FloodWatch)
 
 
 def on_connect(auth: Any = None) -> dict | None:
@@ -83,32 +84,27 @@ def on_disconnect(*_reason: Any) -> dict | None:
 
 def on_command(name: str, *args: Any) -> dict:
     """Run one command and answer through the acknowledgement."""
+    # The connection's allowance was spent before this handler ran (limits.py).
     connection = realtime().connections.get(request.sid)
     if connection is None:
-        return _refusal("not_authenticated", "en")
+        return _refused("not_authenticated", "en")
     locale = connection.locale
-    now = time.monotonic()
-    if not connection.allowance.take(now):
-        if connection.flood.refuse(now):
-            # A person never gets here: stop spending the event loop on a script.
-            disconnect()
-        return _refusal("rate_limited", locale)
     if len(args) > 1:
-        return _refusal("invalid_payload", locale)
+        return _refused("invalid_payload", locale)
     payload = args[0] if args else None
     outcome = realtime().perform(commands.work(name, connection.actor, payload))
     if outcome.refusal:
-        return _refusal(outcome.refusal.code, locale, outcome.refusal.details)
+        return _refused(outcome.refusal.code, locale, outcome.refusal.details)
     if outcome.failure:
-        return _refusal(outcome.failure, locale)
+        return _refusal(outcome.failure, locale)  # the server's fault, not the sender's
     return {"ok": True, "data": outcome.result}
 
 
 def on_unknown_event(name: str, *_args: Any) -> dict:
-    """Any event that is not a command gets a plain refusal, and the connection stays."""
+    """Any event that is not a command gets a plain refusal, counted like any other."""
     connection = realtime().connections.get(request.sid)
     locale = connection.locale if connection else "en"
-    return _refusal("unknown_command", locale, {"command": str(name)[:80]})
+    return _refused("unknown_command", locale, {"command": str(name)[:80]})
 
 
 def register(server: SocketIO, app: Flask) -> None:
@@ -147,6 +143,8 @@ def _identify(auth: dict, workshop: Workshop | None) -> Actor | None:
     if workshop is None:
         return None
     token = auth.get("token")
+    if isinstance(token, str) and not well_formed(token):
+        return None  # a lone surrogate: no token, and no text a database could take
     if token is not None:
         participant = participant_by_token(db.session, token)
         if participant is None or participant.workshop_id != workshop.id:
@@ -158,6 +156,12 @@ def _identify(auth: dict, workshop: Workshop | None) -> Actor | None:
     if facilitator is None or facilitator.id != workshop.facilitator_id:
         return None
     return Actor(workshop_id=workshop.id, facilitator_id=facilitator.id)
+
+
+def _refused(code: str, locale: str, details: dict | None = None) -> dict:
+    # Every refusal counts toward the connection's flood limit: past it, the server hangs up.
+    limits.refused(request.environ)
+    return _refusal(code, locale, details)
 
 
 def _refusal(code: str, locale: str, details: dict | None = None) -> dict:

@@ -1,4 +1,5 @@
-"""This process's realtime parts, built in one place: teller, counts, writer, connections.
+"""This process's realtime parts, built in one place: teller, counts, writer, connections,
+limits.
 
 Each lives per process: a socket lives on exactly one process, and everything here can be
 rebuilt from the database, so none of it is the only copy of anything a user sent.
@@ -6,17 +7,21 @@ rebuilt from the database, so none of it is the only copy of anything a user sen
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
 from flask import Flask, current_app
+from flask_babel import force_locale
 from flask_socketio import SocketIO
 
 from ..domain.protocol import Fact
 from ..extensions import db
+from ..languages import message_for
 from ..services import presence, votes
 from . import rooms
 from .counts import Counts
+from .limits import Limits
 from .telling import Teller, room_window
 from .transactions import Batcher, Outcome, Work, commit_alone
 
@@ -32,6 +37,7 @@ class Realtime:
     counts: Counts
     writer: Batcher | None  # on SQLite: one writer batches every change
     connections: dict[str, Any] = field(default_factory=dict)  # sid -> handlers.Connection
+    limits: Limits | None = None  # what one connection and one address may send
 
     def perform(self, work: Work, *, batched: bool = True) -> Outcome:
         """Run a change in a committed transaction, then tell the rooms what happened.
@@ -90,5 +96,15 @@ def wire(server: SocketIO, app: Flask) -> Realtime:
     parts = Realtime(server, teller, counts, None)
     if app.config["BATCH_WRITES"]:
         parts.writer = Batcher(app, server.start_background_task, parts.broadcast)
+
+    @functools.lru_cache(maxsize=64)
+    def refusal(code: str, locale: str) -> dict:
+        # Answered where a flood arrives, outside any request: the words are made once.
+        with app.app_context(), force_locale(locale):
+            return {"ok": False, "error": {"code": code, "message": message_for(code, {})}}
+
+    parts.limits = Limits(server.server, parts.connections, refusal,
+                          behind_proxy=app.config["BEHIND_PROXY"])
+    parts.limits.install()
     app.extensions[_KEY] = parts
     return parts
