@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from workshop import domain
-from workshop.domain.allowances import AddressAllowances, CommandAllowance, FloodWatch
+from workshop.domain.allowances import CommandAllowance, FloodWatch, KeyedAllowances
 from workshop.domain.codes import (
     JOIN_CODE_ALPHABET,
     JOIN_CODE_LENGTH,
@@ -371,7 +371,7 @@ def test_the_flood_watch_counts_refusals_in_a_window():
 
 
 def test_an_address_runs_out_of_refusals_and_is_forgotten_when_quiet():
-    addresses = AddressAllowances(capacity=2, refill_per_second=1, most=2)
+    addresses = KeyedAllowances((2, 1), most=2)
     assert addresses.has_left("192.0.2.1", 10.0)
     addresses.take("192.0.2.1", 10.0)
     addresses.take("192.0.2.1", 10.0)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 # Refusals of any kind (rate_limited, unknown_command, invalid_payload, a refused connect...)
 # one connection may collect in a window before the server closes it: a person never does.
@@ -26,7 +26,7 @@ MOST_ADDRESSES = 10_000
 class CommandAllowance:
     """A token bucket: how many commands one connection may still send right now.
 
-    The join and sign-in pages reuse it, with other sizes (web/throttle.py), for the wrong
+    The join and sign-in pages reuse it, with other sizes (KeyedAllowances), for the wrong
     join codes one address may type and the wrong passwords typed for one name.
 
     Sized so that a person never meets it (twenty fast taps, an outbox re-sent after a
@@ -89,28 +89,38 @@ def address_key(address: str | None) -> str:
     return str(ipaddress.ip_network(f"{parsed}/64", strict=False))
 
 
-@dataclass
-class AddressAllowances:
-    """A token bucket per address, of which at most `most` are remembered."""
+def full_allowance(size: tuple[float, float]) -> CommandAllowance:
+    """A full bucket of `size` = (burst, refill per second)."""
+    burst, per_second = size
+    return CommandAllowance(capacity=burst, refill_per_second=per_second, tokens=burst)
 
-    capacity: float = REFUSED_CONNECTS_PER_ADDRESS
-    refill_per_second: float = REFUSED_CONNECTS_PER_ADDRESS_PER_SECOND
-    most: int = MOST_ADDRESSES
-    buckets: dict[str, CommandAllowance] = field(default_factory=dict)
 
-    def has_left(self, address: str, now: float) -> bool:
-        """Whether this address may spend one more now (an unknown address may)."""
-        bucket = self.buckets.get(address)
+class KeyedAllowances:
+    """One token bucket per key (an address, an account name); not thread-safe.
+
+    At most `most` keys are remembered: a bucket that is full again is forgotten first, and
+    past the bound the keys that spent most are kept, the likeliest floods and guessers.
+    """
+
+    def __init__(self, size: tuple[float, float], most: int = MOST_ADDRESSES):
+        self.size = size
+        self.most = most
+        self.buckets: dict[str, CommandAllowance] = {}
+
+    def __len__(self) -> int:
+        return len(self.buckets)
+
+    def has_left(self, key: str, now: float) -> bool:
+        """Whether this key may spend one more now (a key never seen may)."""
+        bucket = self.buckets.get(key)
         return bucket is None or bucket.has_left(now)
 
-    def take(self, address: str, now: float, count: int = 1) -> bool:
-        """Spend `count` of this address's allowance; False when it ran out."""
-        bucket = self.buckets.get(address)
+    def take(self, key: str, now: float, count: int = 1) -> bool:
+        """Spend `count` of this key's allowance; False when it ran out."""
+        bucket = self.buckets.get(key)
         if bucket is None:
             self._forget_some(now)
-            bucket = self.buckets[address] = CommandAllowance(
-                capacity=self.capacity, refill_per_second=self.refill_per_second,
-                tokens=self.capacity)
+            bucket = self.buckets[key] = full_allowance(self.size)
         return all([bucket.take(now) for _ in range(count)])
 
     def _forget_some(self, now: float) -> None:
@@ -119,6 +129,5 @@ class AddressAllowances:
         for key in [k for k, bucket in self.buckets.items() if bucket.is_full(now)]:
             del self.buckets[key]
         if len(self.buckets) >= self.most:
-            # Still too many: keep the addresses refused most, the likeliest floods.
             kept = sorted(self.buckets.items(), key=lambda item: item[1].tokens)
             self.buckets = dict(kept[: self.most // 2])

@@ -31,11 +31,13 @@ from urllib.parse import parse_qs
 from socketio import packet as sio
 
 from ..domain.allowances import (
+    REFUSED_CONNECTS_PER_ADDRESS,
+    REFUSED_CONNECTS_PER_ADDRESS_PER_SECOND,
     REFUSED_CONNECTS_PER_CONNECTION,
     REFUSED_CONNECTS_PER_FLOOD,
-    AddressAllowances,
     CommandAllowance,
     FloodWatch,
+    KeyedAllowances,
     address_key,
 )
 from ..domain.workshops import LANGUAGES
@@ -72,7 +74,8 @@ class Limits:
         self.behind_proxy = behind_proxy
         self.clock = clock
         self.watches: dict[str, Watch] = {}
-        self.addresses = AddressAllowances()
+        self.addresses = KeyedAllowances(
+            (REFUSED_CONNECTS_PER_ADDRESS, REFUSED_CONNECTS_PER_ADDRESS_PER_SECOND))
         self._connect = server._handle_eio_connect
         self._disconnect = server._handle_eio_disconnect
 

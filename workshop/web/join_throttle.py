@@ -13,7 +13,7 @@ import threading
 import time
 from collections.abc import Callable
 
-from .throttle import Buckets, address_key, allowance
+from ..domain.allowances import KeyedAllowances, address_key, full_allowance
 
 __all__ = ["JoinThrottle", "address_key"]
 
@@ -37,8 +37,8 @@ class JoinThrottle:
                  overall: tuple[float, float] = (OVERALL_BURST, OVERALL_PER_SECOND),
                  most_addresses: int = MOST_ADDRESSES):
         self.clock = clock
-        self.overall = allowance(overall)
-        self.addresses = Buckets(per_address, most_addresses)
+        self.overall = full_allowance(overall)
+        self.addresses = KeyedAllowances(per_address, most_addresses)
         self.lock = threading.Lock()
 
     def allows(self, address: str | None) -> bool:

@@ -21,7 +21,7 @@ import threading
 import time
 from collections.abc import Callable
 
-from .throttle import MOST_KEYS, Buckets, address_key
+from ..domain.allowances import MOST_ADDRESSES, KeyedAllowances, address_key
 
 # Per name: ten wrong passwords at once, then one every 30 seconds.
 PER_NAME_BURST = 10
@@ -46,11 +46,11 @@ class SignInThrottle:
     def __init__(self, clock: Callable[[], float] = time.monotonic, *,
                  per_name: tuple[float, float] = (PER_NAME_BURST, PER_NAME_PER_SECOND),
                  per_address: tuple[float, float] = (PER_ADDRESS_BURST, PER_ADDRESS_PER_SECOND),
-                 most: int = MOST_KEYS):
+                 most: int = MOST_ADDRESSES):
         self.clock = clock
-        self.names = Buckets(per_name, most)
-        self.names_for_known_browsers = Buckets(per_name, most)
-        self.addresses = Buckets(per_address, most)
+        self.names = KeyedAllowances(per_name, most)
+        self.names_for_known_browsers = KeyedAllowances(per_name, most)
+        self.addresses = KeyedAllowances(per_address, most)
         self.lock = threading.Lock()
 
     def allows(self, name: str | None, address: str | None, *, known_browser: bool = False
@@ -74,5 +74,5 @@ class SignInThrottle:
             self._names(known_browser).take(name_key(name), now)
             self.addresses.take(address_key(address), now)
 
-    def _names(self, known_browser: bool) -> Buckets:
+    def _names(self, known_browser: bool) -> KeyedAllowances:
         return self.names_for_known_browsers if known_browser else self.names
