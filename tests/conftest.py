@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Callable
 
 import pytest
-from arrange import PASSWORD
+from arrange import PASSWORD, Clock
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, text
 
@@ -202,3 +202,8 @@ def facilitator_socket(app):
         if client.is_connected():
             client.disconnect()
 
+
+@pytest.fixture
+def clock():
+    """A clock the test moves by hand (arrange.Clock), starting at 1,000 s."""
+    return Clock()

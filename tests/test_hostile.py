@@ -61,24 +61,6 @@ REPOSITORY = Path(__file__).resolve().parents[1]
 WAIT = e2e_fixtures.WAIT
 
 
-class Clock:
-    """A clock the test moves by hand, so that refills need no sleeping."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
 @pytest.fixture
 def throttle(app, clock):
     """A fresh join throttle on the test's own clock, put back afterwards."""

@@ -26,24 +26,6 @@ from workshop.web.signin_throttle import (
 TOO_MANY = "Too many attempts. Please wait a moment and try again."
 
 
-class Clock:
-    """A clock the test moves by hand."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
 @pytest.fixture(autouse=True)
 def throttle(app, clock):
     """A fresh sign-in throttle on the test's own clock, put back afterwards."""
