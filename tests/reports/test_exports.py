@@ -10,6 +10,7 @@ import re
 import pytest
 from arrange import as_facilitator, as_participant, signed_in
 
+from workshop import offload
 from workshop.extensions import db
 from workshop.reports.formats import CSV_COLUMNS, export_filename, ideas_csv, inert, workshop_json
 from workshop.services import clusters, ideas, votes, workshops
@@ -215,3 +216,24 @@ def test_export_before_the_reveal_keeps_counts_private(app, held_workshop, back_
     assert document["votes_hidden_until_reveal"] is True
     assert document["votes"] == []
     assert all(idea["votes"] is None for idea in document["ideas"])
+
+
+def test_a_download_is_written_off_the_event_loop(app, held_workshop):
+    handed: list[str] = []
+
+    def recording(function, *args, **kwargs):
+        handed.append(function.__name__)
+        return function(*args, **kwargs)
+
+    before = app.extensions.get(offload.OFFLOAD)
+    offload.install(app, recording)
+    try:
+        client = signed_in(app, held_workshop["facilitator"])
+        workshop_id = held_workshop["workshop"].id
+        assert client.get(f"/workshops/{workshop_id}/export.csv").status_code == 200
+        assert client.get(f"/workshops/{workshop_id}/export.json").status_code == 200
+    finally:
+        app.extensions.pop(offload.OFFLOAD)
+        if before is not None:
+            offload.install(app, before)
+    assert {"ideas_csv", "workshop_json"} <= set(handed)

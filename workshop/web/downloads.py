@@ -8,6 +8,7 @@ from __future__ import annotations
 from flask import Blueprint, Response
 
 from ..extensions import db
+from ..offload import offload
 from ..reports.formats import export_filename, ideas_csv, workshop_json
 from ..reports.gather import workshop_export
 from ..services.access import Actor
@@ -34,7 +35,8 @@ def _download(workshop_id: int, extension: str, writer, content_type: str) -> Re
     workshop = own_workshop(workshop_id)
     export, _ = workshop_export(
         db.session, Actor(workshop.id, facilitator_id=current_facilitator().id))
-    response = Response(writer(export), content_type=content_type)
+    # Writing a large workshop out is pure CPU: off the event loop, the room goes on meanwhile.
+    response = Response(offload()(writer, export), content_type=content_type)
     response.headers["Content-Disposition"] = (
         f'attachment; filename="{export_filename(export, extension)}"'
     )
