@@ -1,0 +1,98 @@
+"""Every kind of page passes an automated WCAG 2.1 A and AA check (axe-core) in Chromium.
+
+axe-core comes from npm through package-lock.json, like the other browser code, and is put
+into each page by the test only: Tupa never serves it. A scan finds what a machine can find
+(names, roles, contrast, labels, landmarks, language); keyboard and screen reader use are
+tried by the other browser tests and by people.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+from sqlalchemy import select
+
+from workshop import models
+
+from .test_workshop_in_browser import sign_in
+
+pytestmark = pytest.mark.browser
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def violations(page: Page) -> list[str]:
+    """What axe finds on the page as it stands, one line per rule and element."""
+    # Put in through the DevTools protocol, so the page's CSP (no inline script) is untouched.
+    page.evaluate(AXE.read_text(encoding="utf-8"))
+    found = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})"
+        ".then(result => result.violations)", WCAG_21_AA)
+    return [f"{page.url}: {v['id']} ({v['impact']}): {v['help']} at "
+            f"{json.dumps([node['target'] for node in v['nodes']][:3])}" for v in found]
+
+
+def scan(page: Page, address: str, ready: str) -> list[str]:
+    """Open a page, wait for the text that says it is drawn, and scan it."""
+    page.goto(address)
+    expect(page.get_by_text(ready).first).to_be_visible()
+    return violations(page)
+
+
+@pytest.mark.parametrize("lang", ["en", "fi"])
+def test_every_kind_of_page_passes_wcag_21_aa(screens, tupa, lang):
+    words = {
+        "en": {"home": "Join a workshop", "signin": "Sign in", "join": "Join the workshop",
+               "city": "City or municipality", "post": "Post an idea",
+               "list": "Your workshops", "new": "New workshop", "log": "Change log",
+               "people": "Participants and their data", "erase": "Erase",
+               "missing": "Page not found"},
+        "fi": {"home": "Liity työpajaan", "signin": "Kirjaudu sisään",
+               "join": "Liity työpajaan", "city": "Kaupunki tai kunta", "post": "Jätä idea",
+               "list": "Omat työpajasi", "new": "Uusi työpaja", "log": "Muutosloki",
+               "people": "Osallistujat ja heidän tietonsa", "erase": "Poista",
+               "missing": "Sivua ei löydy"},
+    }[lang]
+    facilitator = tupa.facilitator()
+    workshop = tupa.workshop(facilitator, language=lang)
+    desk, phone = screens.desk(), screens.phone()
+    found = []
+
+    found += scan(phone, f"/?lang={lang}", words["home"])
+    found += scan(phone, f"/w/{workshop.join_code}?lang={lang}", words["join"])
+    phone.get_by_label(words["city"]).check()
+    phone.get_by_role("button", name=words["join"]).click()
+    expect(phone.get_by_role("heading", name=words["post"])).to_be_visible()
+    phone.locator("#idea-text").fill("Penkkejä pysäkeille")
+    phone.locator("#post-section button[type=submit]").click()
+    expect(phone.get_by_text("Penkkejä pysäkeille").first).to_be_visible()
+    found += violations(phone)
+
+    found += scan(desk, f"/signin?lang={lang}", words["signin"])
+    desk.goto("/signin?lang=en")  # sign_in reads the English labels
+    sign_in(desk, facilitator.name)
+    desk.goto(f"/workshops?lang={lang}")  # the session keeps the language from here on
+    with tupa.server.database() as session:
+        participant_id = session.execute(select(models.Participant.id).where(
+            models.Participant.workshop_id == workshop.id)).scalar_one()
+    base = f"/workshops/{workshop.id}"
+    for address, ready in (
+        ("/workshops", words["list"]),
+        ("/workshops/new", words["new"]),
+        (base, "Penkkejä pysäkeille"),
+        (f"{base}/present", "Penkkejä pysäkeille"),
+        (f"{base}/participants", words["people"]),
+        (f"{base}/participants/{participant_id}/erase", words["erase"]),
+        (f"{base}/erase", words["erase"]),
+        (f"{base}/log", words["log"]),
+    ):
+        found += scan(desk, address, ready)
+    found += scan(desk, "/no/such/page", words["missing"])
+    # The error page answers 404 on purpose: the console's word for that is no script error.
+    screens.errors[:] = [e for e in screens.errors if "status of 404" not in e]
+
+    assert not found, "WCAG 2.1 A/AA violations:\n" + "\n".join(found)
