@@ -125,6 +125,13 @@ def browser(app):
     return client
 
 
+def from_address(app, address: str):
+    """A test browser whose requests come from `address`."""
+    client = browser(app)
+    client.environ_base["REMOTE_ADDR"] = address
+    return client
+
+
 def csrf(html: str) -> str:
     """The CSRF token of the first form on a page."""
     return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)

@@ -32,6 +32,7 @@ from arrange import (
     command,
     csrf,
     facts,
+    from_address,
     participant_count,
     rows_of,
     signed_in,
@@ -69,13 +70,6 @@ def throttle(app, clock):
     app.extensions[THROTTLE] = fresh
     yield fresh
     app.extensions[THROTTLE] = saved
-
-
-def from_address(app, address: str):
-    """A test browser whose requests come from `address`."""
-    client = browser(app)
-    client.environ_base["REMOTE_ADDR"] = address
-    return client
 
 
 def type_code(client, code: str, token: str):

@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import click
 from flask import Flask
 from flask_migrate import upgrade
@@ -10,6 +13,17 @@ from flask_migrate import upgrade
 from .domain.errors import DomainError
 from .extensions import db
 from .services import erasure, facilitators
+
+
+@contextmanager
+def committed() -> Iterator[None]:
+    """Commit what the block did; a rule that said no becomes the command's error message."""
+    try:
+        yield
+    except DomainError as error:
+        db.session.rollback()
+        raise click.ClickException(error.message) from None
+    db.session.commit()
 
 
 def register(app: Flask) -> None:
@@ -21,11 +35,8 @@ def register(app: Flask) -> None:
     def create_facilitator(name: str, password: str) -> None:
         """Create a facilitator account."""
         upgrade()  # a fresh install may not have its tables yet
-        try:
+        with committed():
             facilitators.create_facilitator(db.session, name, password)
-        except DomainError as error:
-            raise click.ClickException(error.message) from None
-        db.session.commit()
         click.echo(f"Facilitator {name!r} created.")
 
     @app.cli.command("set-facilitator-password")
@@ -33,22 +44,16 @@ def register(app: Flask) -> None:
     @click.password_option(help="At least 10 characters.")
     def set_facilitator_password(name: str, password: str) -> None:
         """Give an account a new password; every browser signed in as it is signed out."""
-        try:
+        with committed():
             facilitators.change_password(db.session, name, password)
-        except DomainError as error:
-            raise click.ClickException(error.message) from None
-        db.session.commit()
         click.echo(f"New password set for {name!r}; its sessions have ended.")
 
     @app.cli.command("deactivate-facilitator")
     @click.option("--name", prompt=True, help="The account's name.")
     def deactivate_facilitator(name: str) -> None:
         """Stop an account from signing in and end its sessions; its workshops stay."""
-        try:
+        with committed():
             facilitators.deactivate(db.session, name)
-        except DomainError as error:
-            raise click.ClickException(error.message) from None
-        db.session.commit()
         click.echo(f"Facilitator {name!r} deactivated; its sessions have ended.")
 
     @app.cli.command("purge-workshops")
@@ -57,9 +62,6 @@ def register(app: Flask) -> None:
     def purge_workshops(older_than_days: int | None) -> None:
         """Erase every workshop older than the retention period, with all its data."""
         days = app.config["RETENTION_DAYS"] if older_than_days is None else older_than_days
-        try:
+        with committed():
             count = erasure.purge_older_than(db.session, days)
-        except DomainError as error:
-            raise click.ClickException(error.message) from None
-        db.session.commit()
         click.echo(f"Erased {count} workshop(s) created more than {days} days ago.")

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from arrange import PASSWORD, browser, csrf, sign_in, signed_in
+from arrange import PASSWORD, browser, csrf, from_address, sign_in, signed_in
 from werkzeug.security import check_password_hash
 
 from workshop.extensions import db, socketio
@@ -33,12 +33,6 @@ def throttle(app, clock):
     fresh = app.extensions[THROTTLE] = SignInThrottle(clock)
     yield fresh
     app.extensions[THROTTLE] = saved
-
-
-def from_address(app, address: str):
-    client = browser(app)
-    client.environ_base["REMOTE_ADDR"] = address
-    return client
 
 
 def try_password(client, name: str, password: str):
