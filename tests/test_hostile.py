@@ -756,10 +756,12 @@ def test_a_flood_from_one_client_leaves_anothers_round_trip_normal(tupa):
               f"median {statistics.median(times):.1f} ms, max {max(times):.1f} ms")
     # A command still on its way when the connection is cut is answered as a stranger's.
     assert set(codes) <= {"invalid_payload", "rate_limited", "not_authenticated"}
-    # Every refusal counts: past 100 in ten seconds the server hangs up on the flood. Events
-    # already handed to their handlers when it does are still answered, so allow for some.
-    assert "rate_limited" in codes
+    # Every refusal counts: past 100 in ten seconds the server hangs up on the flood, without
+    # waiting for answers not yet sent (so how many arrive varies); events already handed to
+    # their handlers are still answered, so allow for some.
     assert len(codes) <= 200
+    if len(codes) > 60:  # past the burst, the allowance must have said no
+        assert "rate_limited" in codes
     assert disconnected
     # No more got through than the allowance: a burst of 60, then 15 a second.
     assert codes.count("invalid_payload") <= 60 + 15 * (elapsed + 1)

@@ -196,11 +196,12 @@ def test_an_unknown_event_flood_is_cut_after_a_hundred_refusals(tupa):
     acks = [a for a in answers if a.startswith("43")]
     codes = [json.loads(a[a.index("["):])[0]["error"]["code"] for a in acks]
     assert closed
-    # Cut at the 101st refusal; events already handed to their handlers by then are still
-    # answered (more of them on a slower database), so allow for some.
-    assert 60 <= len(codes) <= 200, len(codes)
+    # Cut at the 101st refusal, without waiting for answers not yet sent (how many arrive
+    # varies); events already handed to their handlers by then are still answered.
+    assert len(codes) <= 200, len(codes)
     assert set(codes) <= {"unknown_command", "rate_limited"}
-    assert "rate_limited" in codes
+    if len(codes) > 60:  # past the burst, the allowance must have said no
+        assert "rate_limited" in codes
 
 
 def _connect_flood(url: str, workshop, source: str, until: float) -> int:
