@@ -22,6 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from .domain.agenda import ACTIVITY_TITLE_MAX_LENGTH, PROMPT_MAX_LENGTH, ActivityKind
 from .domain.ideas import CLUSTER_NAME_MAX_LENGTH, IDEA_MAX_LENGTH
 from .domain.people import NICKNAME_MAX_LENGTH, ORGANISATION_NAME_MAX_LENGTH, OrganisationType
 from .domain.phases import Phase
@@ -57,6 +58,7 @@ class UTCDateTime(db.TypeDecorator):
 NEVER_REUSE_IDS = {"sqlite_autoincrement": True}
 
 _phases = ", ".join(f"'{p.value}'" for p in Phase)
+_kinds = ", ".join(f"'{k.value}'" for k in ActivityKind)
 _organisation_types = ", ".join(f"'{t.value}'" for t in OrganisationType)
 
 
@@ -73,6 +75,8 @@ class Facilitator(db.Model):
     session_epoch: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # A deactivated account cannot sign in; its workshops stay.
     active: Mapped[bool] = mapped_column(default=True, server_default=true())
+    # Administers the installation: lists, creates and deactivates facilitator accounts.
+    is_admin: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     workshops: Mapped[list[Workshop]] = relationship(back_populates="facilitator")
 
@@ -88,7 +92,13 @@ class SetupToken(db.Model):
 
 
 class Workshop(db.Model):
-    """One session in the room: a question, a join code, a phase and its ideas."""
+    """One session in the room: a join code, an agenda of activities, and its ideas.
+
+    The room's state that every participant's command checks lives on this row, which the
+    command holds anyway: the phase of the current activity, whether input is paused, and
+    when the current activity's timer closes input. Moving to another activity or changing
+    its timer sets them together (services/agenda.py, services/timer.py).
+    """
 
     __tablename__ = "workshop"
     __table_args__ = (
@@ -117,8 +127,95 @@ class Workshop(db.Model):
     # Every fact told to the workshop carries the next number, so a client sees a gap.
     sequence: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    current_activity_id: Mapped[int | None] = mapped_column(
+        ForeignKey("activity.id", ondelete="SET NULL", use_alter=True,
+                   name="fk_workshop_current_activity"), nullable=True)
+    # The facilitator stopped all input from the room (posting, editing, voting).
+    input_paused: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # Nicknames are neither asked for nor shown.
+    anonymous: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # When the current activity's running timer closes its input, if it is set to.
+    closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     facilitator: Mapped[Facilitator] = relationship(back_populates="workshops")
+
+
+class Activity(db.Model):
+    """One step of a workshop's agenda: its kind, its words, its settings and its timer.
+
+    The timer stores a deadline, not a countdown: every screen counts down to it from its
+    own clock, and it survives a restart. Paused, it stores what was left instead.
+    """
+
+    __tablename__ = "activity"
+    __table_args__ = (
+        CheckConstraint(f"kind IN ({_kinds})", name="activity_kind_known"),
+        CheckConstraint("duration_seconds IS NULL OR duration_seconds >= 1",
+                        name="activity_duration_positive"),
+        CheckConstraint("vote_budget IS NULL OR vote_budget >= 1", name="activity_budget_positive"),
+        CheckConstraint("votes_per_idea IS NULL OR (votes_per_idea >= 1 "
+                        "AND votes_per_idea <= vote_budget)", name="activity_cap_in_budget"),
+        CheckConstraint("NOT (timer_deadline IS NOT NULL AND timer_remaining_ms IS NOT NULL)",
+                        name="activity_timer_running_or_paused"),
+        UniqueConstraint("workshop_id", "client_key", name="activity_client_key_once"),
+        Index("ix_activity_workshop_position", "workshop_id", "position"),
+        Index("ix_activity_timer_deadline", "timer_deadline"),
+        NEVER_REUSE_IDS,
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshop.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    kind: Mapped[str] = mapped_column(String(16))
+    title: Mapped[str] = mapped_column(String(ACTIVITY_TITLE_MAX_LENGTH))
+    prompt: Mapped[str] = mapped_column(String(PROMPT_MAX_LENGTH), default="")
+    duration_seconds: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    closes_when_time_up: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # brainstorm: each participant sees only their own ideas until revealed_at.
+    private: Mapped[bool] = mapped_column(default=False, server_default=false())
+    revealed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # vote: the budget and cap; group, vote, results: the activity whose ideas or votes
+    # they take (None: all questions, or for results the last vote before it).
+    vote_budget: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    votes_per_idea: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    source_activity_id: Mapped[int | None] = mapped_column(
+        ForeignKey("activity.id", ondelete="SET NULL"), nullable=True)
+    # vote: only the ideas of these clusters (None: every idea of the source).
+    cluster_ids: Mapped[list | None] = mapped_column(JSON, nullable=True)
+    timer_deadline: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    timer_remaining_ms: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # Set once, by whichever process first sees the deadline pass (services/timer.py).
+    time_up_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    client_key: Mapped[str | None] = mapped_column(String(CLIENT_KEY_MAX_LENGTH), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class WorkshopFacilitator(db.Model):
+    """Another facilitator account the owner invited to run a workshop with them."""
+
+    __tablename__ = "workshop_facilitator"
+
+    workshop_id: Mapped[int] = mapped_column(
+        ForeignKey("workshop.id", ondelete="CASCADE"), primary_key=True)
+    facilitator_id: Mapped[int] = mapped_column(
+        ForeignKey("facilitator.id", ondelete="CASCADE"), primary_key=True, index=True)
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class MethodTemplate(db.Model):
+    """A facilitator's own method: an agenda saved to start new workshops from."""
+
+    __tablename__ = "method_template"
+    __table_args__ = (NEVER_REUSE_IDS,)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    facilitator_id: Mapped[int] = mapped_column(
+        ForeignKey("facilitator.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(TITLE_MAX_LENGTH))
+    language: Mapped[str] = mapped_column(String(8))
+    # The method as its JSON file holds it (domain/methods.py checks it).
+    body: Mapped[dict] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class Participant(db.Model):
@@ -144,6 +241,8 @@ class Participant(db.Model):
     )
     language: Mapped[str] = mapped_column(String(8), default="")
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Removed by a facilitator: the token no longer works; the row stays for their ideas.
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
 class Cluster(db.Model):
@@ -159,6 +258,9 @@ class Cluster(db.Model):
     workshop_id: Mapped[int] = mapped_column(
         ForeignKey("workshop.id", ondelete="CASCADE"), index=True
     )
+    # The brainstorm whose ideas it groups (None: from before agendas, or across questions).
+    activity_id: Mapped[int | None] = mapped_column(
+        ForeignKey("activity.id", ondelete="SET NULL"), nullable=True)
     name: Mapped[str] = mapped_column(String(CLUSTER_NAME_MAX_LENGTH))
     position: Mapped[int] = mapped_column(Integer, default=0)
     client_key: Mapped[str] = mapped_column(String(CLIENT_KEY_MAX_LENGTH))
@@ -184,12 +286,20 @@ class Idea(db.Model):
     cluster_id: Mapped[int | None] = mapped_column(
         ForeignKey("cluster.id", ondelete="SET NULL"), nullable=True
     )
+    # The brainstorm whose question it answers.
+    activity_id: Mapped[int | None] = mapped_column(
+        ForeignKey("activity.id", ondelete="SET NULL"), nullable=True, index=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
     text: Mapped[str] = mapped_column(Text)
     hidden: Mapped[bool] = mapped_column(default=False)
     client_key: Mapped[str] = mapped_column(String(CLIENT_KEY_MAX_LENGTH))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    edited_by_facilitator: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # Merged into another idea: off every screen until the merge is undone.
+    merge_id: Mapped[int | None] = mapped_column(
+        ForeignKey("idea_merge.id", ondelete="SET NULL", use_alter=True,
+                   name="fk_idea_merge"), nullable=True, index=True)
 
     participant: Mapped[Participant] = relationship()
 
@@ -210,8 +320,38 @@ class Vote(db.Model):
     )
     participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id", ondelete="CASCADE"))
     idea_id: Mapped[int] = mapped_column(ForeignKey("idea.id", ondelete="CASCADE"), index=True)
+    # The vote activity it was cast in: each has its own budget.
+    activity_id: Mapped[int | None] = mapped_column(
+        ForeignKey("activity.id", ondelete="CASCADE"), nullable=True, index=True)
     client_key: Mapped[str] = mapped_column(String(CLIENT_KEY_MAX_LENGTH))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Moved onto the merged idea by a merge, from the idea it was cast on, for its undoing.
+    merge_id: Mapped[int | None] = mapped_column(
+        ForeignKey("idea_merge.id", ondelete="SET NULL"), nullable=True)
+    cast_on_idea_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+
+class IdeaMerge(db.Model):
+    """Ideas that say the same thing, merged by a facilitator into one that stays.
+
+    The merged ones keep their rows (merge_id set), and moved votes remember where they
+    were cast, so the merge can be undone.
+    """
+
+    __tablename__ = "idea_merge"
+    __table_args__ = (
+        UniqueConstraint("workshop_id", "client_key", name="idea_merge_client_key_once"),
+        NEVER_REUSE_IDS,
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(
+        ForeignKey("workshop.id", ondelete="CASCADE"), index=True)
+    into_idea_id: Mapped[int] = mapped_column(ForeignKey("idea.id", ondelete="CASCADE"))
+    text_before: Mapped[str] = mapped_column(Text)
+    client_key: Mapped[str] = mapped_column(String(CLIENT_KEY_MAX_LENGTH))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    undone_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
 class Presence(db.Model):

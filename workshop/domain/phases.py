@@ -7,6 +7,8 @@ check and the change. Nothing else decides whether a phase allows a command.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 
 from .errors import DomainError
@@ -61,6 +63,9 @@ CLOSED = {
     "vote.retract": "voting_closed",
 }
 
+# Reading goes on whatever the room's state.
+_NEVER_CLOSED = frozenset({"workshop.sync"})
+
 _EVER_ALLOWED: frozenset[Act] = frozenset().union(*WHAT_EACH_PHASE_ALLOWS.values())
 
 
@@ -70,12 +75,40 @@ def check_role(role: Role, command: str) -> None:
         raise DomainError("forbidden", f"a {role} does not send {command}")
 
 
-def check(phase: Phase, role: Role, command: str) -> None:
-    """Raise unless this phase allows this role's command; the code says what is closed."""
-    if (role, command) in WHAT_EACH_PHASE_ALLOWS[phase]:
+@dataclass(frozen=True)
+class Room:
+    """The state of the room a command is checked against, as its lock holds it.
+
+    phase: what the current activity allows; paused: the facilitator stopped all input;
+    closes_at: when the current activity's timer closes its input by itself.
+    """
+
+    phase: Phase
+    paused: bool = False
+    closes_at: datetime | None = None
+
+    def closed_by_time(self, now: datetime) -> bool:
+        return self.closes_at is not None and now >= self.closes_at
+
+
+def check(room: Room | Phase, role: Role, command: str, now: datetime | None = None) -> None:
+    """Raise unless the room allows this role's command; the code says what is closed.
+
+    A facilitator's commands are never paused nor closed by time; a participant's input is
+    refused with `input_paused` while paused, and with the phase's own code once the timer
+    closed it (`now` is needed only then).
+    """
+    if isinstance(room, Phase):
+        room = Room(room)
+    if (role, command) not in WHAT_EACH_PHASE_ALLOWS[room.phase]:
+        check_role(role, command)
+        raise DomainError(CLOSED[command], f"{command} is closed in the {room.phase} phase")
+    if role is Role.FACILITATOR or command in _NEVER_CLOSED:
         return
-    check_role(role, command)
-    raise DomainError(CLOSED[command], f"{command} is closed in the {phase} phase")
+    if room.paused:
+        raise DomainError("input_paused", "the facilitator has paused input")
+    if now is not None and room.closed_by_time(now):
+        raise DomainError(CLOSED[command], f"time is up: {command} is closed")
 
 
 def tallies_visible(phase: Phase) -> bool:
