@@ -18,6 +18,9 @@ from .access import Actor, facilitated_workshop
 # What an erased participant's words become in the rows that quoted them.
 ERASED = {"erased": True}
 
+# Acts of the clock rather than of a person; their rows name nobody (record_by_clock).
+BY_THE_CLOCK = frozenset({"timer.expire"})
+
 
 def record(session: Session, actor: Actor, command: str, objects: dict[str, Any], *,
            before: dict | None = None, after: dict | None = None,
@@ -31,6 +34,15 @@ def record(session: Session, actor: Actor, command: str, objects: dict[str, Any]
         participant_id=actor.participant_id, command=command, objects=objects,
         before=before, after=after, subject_participant_id=subject_participant_id,
     ))
+
+
+def record_by_clock(session: Session, workshop_id: int, command: str, objects: dict[str, Any],
+                    *, before: dict | None = None, after: dict | None = None) -> None:
+    """Write one row for something time did by itself, such as a timer running out."""
+    if command not in BY_THE_CLOCK:
+        raise ValueError(f"{command!r} is done by people, not by the clock")
+    session.add(AuditEntry(workshop_id=workshop_id, at=utcnow(), command=command,
+                           objects=objects, before=before, after=after))
 
 
 def pseudonymise(session: Session, workshop_id: int, participant_id: int) -> None:
@@ -75,6 +87,8 @@ def pseudonyms_of(session: Session, workshop_id: int) -> dict[int, str]:
 def _entry(row: AuditEntry, pseudonyms: dict[int, str]) -> dict:
     if row.facilitator_id is not None:
         who = {"facilitator": row.facilitator_id}
+    elif row.command in BY_THE_CLOCK:
+        who = {"clock": True}
     else:
         who = {"participant": pseudonyms.get(row.participant_id, "erased")}
     return {
