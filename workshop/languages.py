@@ -43,6 +43,8 @@ ERROR_MESSAGES = {
     "join_code_exhausted": _l("Could not create a join code. Please try again."),
     "password_too_short": _l("The password must be at least 10 characters long."),
     "name_taken": _l("That name is already taken."),
+    "no_such_facilitator": _l("There is no active facilitator account with that name."),
+    "own_account": _l("You cannot deactivate your own account."),
     "setup_link_used": _l("This set-up link is no longer valid."),
     "joins_locked": _l("This workshop is closed to new participants."),
     "too_many_attempts": _l("Too many attempts. Please wait a moment and try again."),

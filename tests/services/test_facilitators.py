@@ -105,3 +105,41 @@ def test_a_deactivated_account_cannot_sign_in_and_its_sessions_end(session):
     assert facilitators.signed_in(session, aino.id, aino.session_epoch) is None
     with refused("name_taken"):
         facilitators.create_facilitator(session, "Aino", "another long one")
+
+
+# Administering the accounts ---------------------------------------------------------------------
+
+
+def test_the_first_account_administers_and_the_ones_it_creates_do_not(session):
+    token = facilitators.issue_setup_token(session)
+    first = facilitators.redeem_setup_token(session, token, "Aino", "a long password")
+
+    made = facilitators.create_account(session, first, "Eero", "another long one")
+
+    assert (first.is_admin, made.is_admin) == (True, False)
+    assert facilitators.create_facilitator(session, "Shell", "a long password").is_admin is False
+    assert [a.name for a in facilitators.accounts(session, first)] == ["Aino", "Eero", "Shell"]
+    with refused("forbidden"):
+        facilitators.accounts(session, made)
+    with refused("forbidden"):
+        facilitators.create_account(session, made, "Third", "a long password")
+    with refused("forbidden"):
+        facilitators.deactivate_account(session, made, first.id)
+    assert first.active
+
+
+def test_an_administrator_deactivates_others_but_not_themselves(session):
+    admin = facilitators.create_facilitator(session, "Aino", "a long password", admin=True)
+    eero = facilitators.create_facilitator(session, "Eero", "another long one")
+    epoch = eero.session_epoch
+
+    facilitators.deactivate_account(session, admin, eero.id)
+
+    assert eero.active is False
+    assert facilitators.signed_in(session, eero.id, epoch) is None  # every session ended
+    assert facilitators.authenticate(session, "Eero", "another long one") is None
+    with refused("own_account"):
+        facilitators.deactivate_account(session, admin, admin.id)
+    with refused("no_such_facilitator"):
+        facilitators.deactivate_account(session, admin, eero.id + 1000)
+    assert admin.active

@@ -21,7 +21,7 @@ from ..models import (
     utcnow,
 )
 from . import audit, presence
-from .access import Actor, workshop_for_change
+from .access import Actor, check_owner, workshop_for_change
 from .clusters import clusters_of
 from .sequence import stamp
 
@@ -29,9 +29,11 @@ from .sequence import stamp
 def erase_workshop(session: Session, actor: Actor) -> tuple[dict, list[Fact]]:
     """Delete a workshop and every row that belongs to it; its open phones are to hang up.
 
-    Nobody is told: every screen of the workshop is hung up instead (`sockets`).
+    Nobody is told: every screen of the workshop is hung up instead (`sockets`). Only its
+    owner may: co-facilitators run a workshop, they do not end it.
     """
     workshop = workshop_for_change(session, actor)
+    check_owner(actor, workshop)
     # Read before the rows that name them go.
     sockets = presence.open_sockets(session, workshop.id)
     title = workshop.title

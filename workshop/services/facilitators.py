@@ -1,5 +1,9 @@
 """Facilitator accounts: the one-time set-up link, creating accounts, signing in and out.
 
+An administrator (the first account, made through the set-up link or with the shell's
+--admin) lists, creates and deactivates the installation's accounts from a page; the shell's
+commands may do the same for anyone who can run them.
+
 Hashing a password costs CPU on purpose. Each function that hashes takes an `offload`, the
 caller's way of running that work (the pages pass the one run.py installs, a thread off the
 event loop; the shell and the tests call directly). The service keeps the rules (which
@@ -72,8 +76,8 @@ def _hash(password: str, offload: Offload) -> str:
 
 
 def create_facilitator(session: Session, name: str, password: str, *,
-                       offload: Offload = _direct) -> Facilitator:
-    """A new facilitator account with a hashed password.
+                       offload: Offload = _direct, admin: bool = False) -> Facilitator:
+    """A new facilitator account with a hashed password; `admin` administers the accounts.
 
     Any set-up link stops working: it is for the first account only, and one made from the
     shell is a first account too.
@@ -83,7 +87,7 @@ def create_facilitator(session: Session, name: str, password: str, *,
     if _by_name(session, name) is not None:
         raise DomainError("name_taken", "that name is taken")
     facilitator = Facilitator(name=name, password_hash=_hash(password, offload),
-                              created_at=utcnow())
+                              created_at=utcnow(), is_admin=admin)
     session.add(facilitator)
     session.execute(delete(SetupToken))
     session.flush()
@@ -92,10 +96,13 @@ def create_facilitator(session: Session, name: str, password: str, *,
 
 def redeem_setup_token(session: Session, token: str, name: str, password: str, *,
                        offload: Offload = _direct) -> Facilitator:
-    """Create the first facilitator through the set-up link, which then stops working."""
+    """Create the first facilitator through the set-up link, which then stops working.
+
+    The first account administers the installation: someone has to be able to add the others.
+    """
     if not setup_token_valid(session, token):
         raise DomainError("setup_link_used", "this set-up link is no longer valid")
-    return create_facilitator(session, name, password, offload=offload)
+    return create_facilitator(session, name, password, offload=offload, admin=True)
 
 
 def authenticate(session: Session, name: str, password: str, *,
@@ -150,6 +157,46 @@ def deactivate(session: Session, name: str) -> Facilitator:
     session.flush()
     end_sessions(session, facilitator.id)
     return facilitator
+
+
+def accounts(session: Session, admin: Facilitator) -> list[Facilitator]:
+    """Every account of the installation, oldest first; only for an administrator."""
+    _check_admin(admin)
+    return list(session.execute(
+        select(Facilitator).order_by(Facilitator.created_at, Facilitator.id)).scalars())
+
+
+def create_account(session: Session, admin: Facilitator, name: str, password: str, *,
+                   offload: Offload = _direct) -> Facilitator:
+    """An administrator creates an account for another facilitator (who is no administrator)."""
+    _check_admin(admin)
+    return create_facilitator(session, name, password, offload=offload)
+
+
+def deactivate_account(session: Session, admin: Facilitator, facilitator_id: int) -> Facilitator:
+    """An administrator deactivates another account: it cannot sign in, its sessions end.
+
+    Not their own: an installation whose only administrator locked themselves out would need
+    the shell to be administered again.
+    """
+    _check_admin(admin)
+    if facilitator_id == admin.id:
+        raise DomainError("own_account", "an administrator cannot deactivate their own account")
+    facilitator = session.get(Facilitator, facilitator_id)
+    if facilitator is None:
+        raise DomainError("no_such_facilitator", "there is no such facilitator")
+    return deactivate(session, facilitator.name)
+
+
+def active_account(session: Session, name: str) -> Facilitator | None:
+    """The active account with this name (as typed, trimmed), or None."""
+    facilitator = _by_name(session, name.strip())
+    return facilitator if facilitator is not None and facilitator.active else None
+
+
+def _check_admin(facilitator: Facilitator) -> None:
+    if not facilitator.is_admin or not facilitator.active:
+        raise DomainError("forbidden", "only an administrator can do this")
 
 
 def _by_name(session: Session, name: str) -> Facilitator | None:

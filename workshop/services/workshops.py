@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from ..domain.codes import new_join_code, normalise_join_code
 from ..domain.errors import DomainError
@@ -13,7 +13,7 @@ from ..domain.protocol import Audience, Fact
 from ..domain.text import clean_text
 from ..domain.votes import check_vote_settings
 from ..domain.workshops import LANGUAGES, QUESTION_MAX_LENGTH, TITLE_MAX_LENGTH
-from ..models import Facilitator, Workshop, utcnow
+from ..models import Facilitator, Workshop, WorkshopFacilitator, utcnow
 from . import audit
 from .access import Actor, phase_of, workshop_for_change
 from .payloads import workshop_payload
@@ -62,9 +62,13 @@ def create_workshop(
 
 
 def workshops_of(session: Session, facilitator: Facilitator) -> list[Workshop]:
-    """A facilitator's workshops, newest first."""
+    """The workshops a facilitator owns or was invited to run, newest first, with owners."""
+    invited = select(WorkshopFacilitator.workshop_id).where(
+        WorkshopFacilitator.facilitator_id == facilitator.id)
     return list(session.execute(
-        select(Workshop).where(Workshop.facilitator_id == facilitator.id)
+        select(Workshop).where(or_(Workshop.facilitator_id == facilitator.id,
+                                   Workshop.id.in_(invited)))
+        .options(joinedload(Workshop.facilitator))
         .order_by(Workshop.created_at.desc(), Workshop.id.desc())
     ).scalars())
 
