@@ -6,6 +6,7 @@ from flask import Flask
 from flask_migrate import upgrade
 
 from .extensions import db
+from .realtime.wiring import realtime
 from .services import facilitators, presence
 
 
@@ -24,4 +25,6 @@ def prepare(app: Flask) -> None:
     if link:
         print(f"\n  No facilitator account yet. Create the first one here (link works once):\n"
               f"  {link}\n", flush=True)
+    # After the migrations: it reads the timers' deadlines.
+    realtime(app).timekeeper.start()
     print(f"  Tupa is running on http://{app.config['HOST']}:{app.config['PORT']}\n", flush=True)

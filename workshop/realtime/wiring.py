@@ -1,5 +1,5 @@
 """This process's realtime parts, built in one place: teller, counts, writer, connections,
-limits.
+limits, timekeeper.
 
 Each lives per process: a socket lives on exactly one process, and everything here can be
 rebuilt from the database, so none of it is the only copy of anything a user sent.
@@ -23,6 +23,7 @@ from . import rooms
 from .counts import Counts
 from .limits import Limits
 from .telling import Teller, room_window
+from .timekeeper import Timekeeper
 from .transactions import Batcher, Outcome, Work, commit_alone
 
 _KEY = "tupa.realtime"
@@ -38,6 +39,7 @@ class Realtime:
     writer: Batcher | None  # on SQLite: one writer batches every change
     connections: dict[str, Any] = field(default_factory=dict)  # sid -> handlers.Connection
     limits: Limits | None = None  # what one connection and one address may send
+    timekeeper: Timekeeper | None = None  # tells when time is up; started by startup.prepare
 
     def perform(self, work: Work, *, batched: bool = True) -> Outcome:
         """Run a change in a committed transaction, then tell the rooms what happened.
@@ -106,5 +108,6 @@ def wire(server: SocketIO, app: Flask) -> Realtime:
     parts.limits = Limits(server.server, parts.connections, refusal,
                           behind_proxy=app.config["BEHIND_PROXY"])
     parts.limits.install()
+    parts.timekeeper = Timekeeper(app, parts.perform, server.start_background_task, server.sleep)
     app.extensions[_KEY] = parts
     return parts

@@ -106,16 +106,18 @@ def moment(when: datetime) -> str:
     return when.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-def due_timers(session: Session, now: datetime, limit: int = MOST_PER_SWEEP) -> list[int]:
-    """Activities whose deadline has passed and nobody has told yet, soonest first.
+def due_timers(session: Session, now: datetime, since: datetime | None = None,
+               limit: int = MOST_PER_SWEEP) -> list[int]:
+    """Activities whose deadline passed by `now` (after `since`, if given) and nobody told yet.
 
-    One read on the deadline's index: timers that ran out and were told, or never ran,
-    are not even looked at.
+    One read on the deadline's index, soonest first. Every timer that ever ran out keeps its
+    deadline, so a watcher that looks often passes `since` to read only the latest ones.
     """
-    return list(session.execute(
-        select(Activity.id).where(Activity.timer_deadline <= now, Activity.time_up_at.is_(None))
-        .order_by(Activity.timer_deadline).limit(limit)
-    ).scalars())
+    query = select(Activity.id).where(Activity.timer_deadline <= now,
+                                      Activity.time_up_at.is_(None))
+    if since is not None:
+        query = query.where(Activity.timer_deadline > since)
+    return list(session.execute(query.order_by(Activity.timer_deadline).limit(limit)).scalars())
 
 
 def expire_timers(session: Session, now: datetime,
