@@ -32,12 +32,14 @@ def register(app: Flask) -> None:
     @app.cli.command("create-facilitator")
     @click.option("--name", prompt=True, help="Name used to sign in.")
     @click.password_option(help="At least 10 characters.")
-    def create_facilitator(name: str, password: str) -> None:
+    @click.option("--admin", is_flag=True,
+                  help="The account administers the others (the accounts page).")
+    def create_facilitator(name: str, password: str, admin: bool) -> None:
         """Create a facilitator account."""
         upgrade()  # a fresh install may not have its tables yet
         with committed():
-            facilitators.create_facilitator(db.session, name, password)
-        click.echo(f"Facilitator {name!r} created.")
+            facilitators.create_facilitator(db.session, name, password, admin=admin)
+        click.echo(f"{'Administrator' if admin else 'Facilitator'} {name!r} created.")
 
     @app.cli.command("set-facilitator-password")
     @click.option("--name", prompt=True, help="The account's name.")

@@ -15,13 +15,14 @@ from flask import Flask, current_app, request, session
 from flask_babel import force_locale
 from flask_socketio import ConnectionRefusedError, SocketIO, join_room
 
+from ..domain.errors import DomainError
 from ..domain.text import well_formed
 from ..domain.workshops import LANGUAGES
 from ..extensions import db, socketio
 from ..languages import message_for
 from ..models import Workshop
 from ..services import facilitators, presence
-from ..services.access import Actor
+from ..services.access import Actor, facilitated_workshop
 from ..services.participants import participant_by_token
 from . import commands, limits
 from .commands import is_id
@@ -45,7 +46,7 @@ class Connection:
 
 
 def on_connect(auth: Any = None) -> dict | None:
-    """Admit a participant by token, or the workshop's own facilitator by signed-in session."""
+    """Admit a participant by token, or one of the workshop's facilitators by signed-in session."""
     if _sent_as_an_event():
         return on_unknown_event("connect")
     workshop_id = auth.get("workshop_id") if isinstance(auth, dict) else None
@@ -153,9 +154,14 @@ def _identify(auth: dict, workshop: Workshop | None) -> Actor | None:
     # The same sign-in as the pages': ended by signing out anywhere (its session epoch).
     facilitator = facilitators.signed_in(
         db.session, session.get("facilitator_id"), session.get("facilitator_epoch"))
-    if facilitator is None or facilitator.id != workshop.facilitator_id:
+    if facilitator is None:
         return None
-    return Actor(workshop_id=workshop.id, facilitator_id=facilitator.id)
+    actor = Actor(workshop_id=workshop.id, facilitator_id=facilitator.id)
+    try:
+        facilitated_workshop(db.session, actor)  # its owner or an invited co-facilitator
+    except DomainError:
+        return None
+    return actor
 
 
 def _refused(code: str, locale: str, details: dict | None = None) -> dict:

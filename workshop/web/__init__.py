@@ -1,8 +1,9 @@
 """HTTP pages and downloads, a blueprint per area; what every page knows; the error pages.
 
-The areas: accounts (set-up link, sign in and out), workshops (list, new, board, projector,
-QR), participants (front door, join, their page), downloads (exports), personal_data (who
-joined, erasing), vendor (browser libraries). Their forms are declared once, in forms.py.
+The areas: accounts (set-up link, sign in and out), facilitators (the accounts, for an
+administrator), workshops (list, new, board, projector, QR), team (a workshop's facilitators),
+participants (front door, join, their page), downloads (exports), personal_data (who joined,
+erasing), vendor (browser libraries). Their forms are declared once, in forms.py.
 """
 
 from __future__ import annotations
@@ -18,12 +19,22 @@ from werkzeug.exceptions import HTTPException
 from ..database import read_only
 from ..extensions import db
 from ..languages import LANGUAGE_NAMES, LANGUAGES
-from . import accounts, audit, downloads, participants, personal_data, vendor, workshops
+from . import (
+    accounts,
+    audit,
+    downloads,
+    facilitators,
+    participants,
+    personal_data,
+    team,
+    vendor,
+    workshops,
+)
 from .signed_in import current_facilitator
 
 # Each area's URLs stay what they were; other pages and the browser code rely on them.
 BLUEPRINTS = (accounts.bp, workshops.bp, participants.bp, downloads.bp, personal_data.bp,
-              audit.bp, vendor.bp)
+              audit.bp, vendor.bp, facilitators.bp, team.bp)
 
 ERROR_PAGES = {
     400: (_l("Something was wrong with the request"),

@@ -30,6 +30,8 @@ CHANGES = {
     "cluster.delete": _l("Deleted a cluster"),
     "cluster.move_idea": _l("Moved an idea"),
     "participant.erase": _l("Erased a participant's data"),
+    "team.invite": _l("Invited a facilitator"),
+    "team.remove": _l("Removed a facilitator"),
 }
 ERASED_PARTICIPANT = _l("a participant whose data was erased")
 

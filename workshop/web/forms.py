@@ -78,6 +78,16 @@ class SetupForm(FlaskForm):
         default="", validators=[EqualTo("password", message=PASSWORDS_DIFFER)])
 
 
+class AccountForm(SetupForm):
+    """An account an administrator creates for another facilitator: name, password twice."""
+
+
+class InviteForm(FlaskForm):
+    """The name of the account the owner invites to run the workshop with them."""
+
+    name = StringField(default="")
+
+
 class WorkshopForm(FlaskForm):
     """A new workshop: title, question, votes and language, each checked by the domain's rules."""
 

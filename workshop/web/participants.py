@@ -20,6 +20,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..client_messages import ORGANISATION_TYPE_NAMES, client_messages, page_settings
 from ..domain.codes import format_join_code, normalise_join_code
+from ..domain.errors import DomainError
 from ..domain.people import NICKNAME_MAX_LENGTH, ORGANISATION_NAME_MAX_LENGTH
 from ..extensions import db
 from ..languages import message_for
@@ -27,6 +28,7 @@ from ..models import Participant, Workshop
 from ..realtime.transactions import Work
 from ..realtime.wiring import realtime
 from ..services import participants, workshops
+from ..services.access import Actor, facilitated_workshop
 from .forms import CodeForm, JoinForm
 from .join_throttle import RETRY_AFTER, JoinThrottle
 from .signed_in import current_facilitator
@@ -138,9 +140,18 @@ def _known_to_this_browser(code: str) -> Workshop | None:
     facilitator = current_facilitator()
     if facilitator is not None:
         workshop = workshops.workshop_by_code(db.session, code)
-        if workshop is not None and workshop.facilitator_id == facilitator.id:
+        if workshop is not None and _facilitates(facilitator.id, workshop.id):
             return workshop
     return None
+
+
+def _facilitates(facilitator_id: int, workshop_id: int) -> bool:
+    # Its owner or an invited co-facilitator, by the one check every facilitator page uses.
+    try:
+        facilitated_workshop(db.session, Actor(workshop_id, facilitator_id=facilitator_id))
+    except DomainError:
+        return False
+    return True
 
 
 def _no_such_workshop():

@@ -14,7 +14,7 @@ from ..realtime.transactions import Work
 from ..realtime.wiring import realtime
 from ..services import erasure, participants
 from ..services.access import Actor
-from .signed_in import current_facilitator, own_workshop, signin_required
+from .signed_in import current_facilitator, own_workshop, owned_workshop, signin_required
 
 bp = Blueprint("personal_data", __name__, url_prefix="/workshops")
 
@@ -66,8 +66,11 @@ def erase_participant(workshop_id: int, participant_id: int):
 @bp.route("/<int:workshop_id>/erase", methods=["GET", "POST"])
 @signin_required
 def erase_workshop(workshop_id: int):
-    """Confirm, then erase a workshop and every row of it; back to the workshop list."""
-    workshop = own_workshop(workshop_id)
+    """Confirm, then erase a workshop and every row of it; back to the workshop list.
+
+    Only its owner: a co-facilitator gets 403.
+    """
+    workshop = owned_workshop(workshop_id)
     if request.method == "POST":
         actor = _actor(workshop.id)
         outcome = realtime().perform(Work("workshop.erase", lambda session: (

@@ -1,7 +1,7 @@
-"""Who is signed in: the facilitator of this browser, the guard for their pages, their workshop.
+"""Who is signed in: the facilitator of this browser, the guards for their pages, their workshop.
 
-Every blueprint with facilitator pages uses these three; they live apart from the sign-in pages
-so that no page area needs to import another one for them.
+Every blueprint with facilitator pages uses these; they live apart from the sign-in pages so
+that no page area needs to import another one for them.
 """
 
 from __future__ import annotations
@@ -45,8 +45,21 @@ def signin_required(view):
     return guarded
 
 
+def admin_required(view):
+    """Like signin_required; a signed-in account that does not administer gets 403."""
+
+    @wraps(view)
+    def guarded(*args, **kwargs):
+        if current_facilitator() is not None and not current_facilitator().is_admin:
+            abort(403)
+        return view(*args, **kwargs)
+
+    return signin_required(guarded)
+
+
 def own_workshop(workshop_id: int) -> Workshop:
-    """The signed-in facilitator's workshop; anyone else's is as unknown as a missing one.
+    """A workshop the signed-in facilitator owns or co-facilitates; anyone else's is as
+    unknown as a missing one.
 
     Read-only: a page or a download built from it never holds up the room's posts and votes.
     """
@@ -57,4 +70,17 @@ def own_workshop(workshop_id: int) -> Workshop:
         abort(404)
     # Its own language applies on its pages unless the person chose another one.
     g.workshop_language = workshop.language
+    return workshop
+
+
+def owns(workshop: Workshop) -> bool:
+    """Whether the signed-in facilitator owns the workshop, not only co-facilitates it."""
+    return workshop.facilitator_id == current_facilitator().id
+
+
+def owned_workshop(workshop_id: int) -> Workshop:
+    """Like own_workshop, for what only the owner may do: a co-facilitator gets 403."""
+    workshop = own_workshop(workshop_id)
+    if not owns(workshop):
+        abort(403)
     return workshop

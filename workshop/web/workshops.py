@@ -17,10 +17,11 @@ from ..languages import LANGUAGE_NAMES, message_for
 from ..models import Workshop
 from ..realtime.transactions import Work
 from ..realtime.wiring import realtime
-from ..services import workshops
+from ..services import team, workshops
+from ..services.access import Actor
 from .forms import WorkshopForm, first_errors
 from .participants import browser_participant, join_url, live_page_data
-from .signed_in import current_facilitator, own_workshop, signin_required
+from .signed_in import current_facilitator, own_workshop, owns, signin_required
 
 bp = Blueprint("workshops", __name__, url_prefix="/workshops")
 
@@ -81,12 +82,13 @@ def new_workshop():
 @bp.get("/<int:workshop_id>")
 @signin_required
 def board(workshop_id: int):
-    """The facilitator's live board of one of their workshops."""
+    """The live board of a workshop the facilitator owns or co-facilitates."""
     workshop = own_workshop(workshop_id)
     page_data = _facilitator_page_data(workshop, "facilitator", BOARD_MESSAGES)
     return render_template("board.html", workshop=workshop, page_data=page_data,
                            joins_state=BOARD_MESSAGES[
-                               "joins_locked" if workshop.joins_locked else "joins_open"])
+                               "joins_locked" if workshop.joins_locked else "joins_open"],
+                           **_team_section(workshop))
 
 
 @bp.get("/<int:workshop_id>/present")
@@ -96,6 +98,12 @@ def presenter(workshop_id: int):
     workshop = own_workshop(workshop_id)
     page_data = _facilitator_page_data(workshop, "presenter", PRESENTER_MESSAGES)
     return render_template("presenter.html", workshop=workshop, page_data=page_data)
+
+
+def _team_section(workshop: Workshop) -> dict:
+    # Who runs the workshop; only its owner is offered erasing it and changing who runs it.
+    actor = Actor(workshop.id, facilitator_id=current_facilitator().id)
+    return {"team": team.team_of(db.session, actor), "is_owner": owns(workshop)}
 
 
 def _facilitator_page_data(workshop: Workshop, role: str, messages: dict) -> dict:
