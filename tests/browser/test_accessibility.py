@@ -50,12 +50,12 @@ def test_every_kind_of_page_passes_wcag_21_aa(screens, tupa, lang):
                "city": "City or municipality", "post": "Post an idea",
                "list": "Your workshops", "new": "New workshop", "log": "Change log",
                "people": "Participants and their data", "erase": "Erase",
-               "missing": "Page not found"},
+               "missing": "Page not found", "methods": "Your methods"},
         "fi": {"home": "Liity työpajaan", "signin": "Kirjaudu sisään",
                "join": "Liity työpajaan", "city": "Kaupunki tai kunta", "post": "Jätä idea",
                "list": "Omat työpajasi", "new": "Uusi työpaja", "log": "Muutosloki",
                "people": "Osallistujat ja heidän tietonsa", "erase": "Poista",
-               "missing": "Sivua ei löydy"},
+               "missing": "Sivua ei löydy", "methods": "Omat menetelmäsi"},
     }[lang]
     facilitator = tupa.facilitator()
     workshop = tupa.workshop(facilitator, language=lang)
@@ -83,6 +83,7 @@ def test_every_kind_of_page_passes_wcag_21_aa(screens, tupa, lang):
     for address, ready in (
         ("/workshops", words["list"]),
         ("/workshops/new", words["new"]),
+        ("/methods", words["methods"]),
         (base, "Penkkejä pysäkeille"),
         (f"{base}/present", "Penkkejä pysäkeille"),
         (f"{base}/participants", words["people"]),
