@@ -12,9 +12,10 @@ import { clusters, groups } from "../features/clusters.js";
 import { ideas } from "../features/ideas.js";
 import { phaseOf, phases } from "../features/phases.js";
 import { rankedResults, results } from "../features/results.js";
+import { mountTimer, timer } from "../features/timer.js";
 
 // The presenter opens with the facilitator's session, so hidden ideas arrive and are dropped.
-const store = new Store([phases, ideas, clusters, results], { seesHidden: false });
+const store = new Store([phases, ideas, clusters, results, timer], { seesHidden: false });
 const cards = new IdeaCards();
 
 const $ = (id) => document.getElementById(id);
@@ -29,7 +30,7 @@ const ui = {
 };
 const wall = new ClusterWall($("idea-wall"));
 
-new Connection(page, {
+const connection = new Connection(page, {
   snapshot(snapshot) {
     store.load(snapshot);
   },
@@ -37,6 +38,7 @@ new Connection(page, {
     store.dispatch(name, payload);
   },
 });
+mountTimer($("activity-timer"), store, connection);
 
 // Closed to new joins: the code and QR would only lead to a refusal, so a sentence says so.
 function drawJoins(locked) {
