@@ -47,6 +47,7 @@ ERROR_MESSAGES = {
     "own_account": _l("You cannot deactivate your own account."),
     "setup_link_used": _l("This set-up link is no longer valid."),
     "joins_locked": _l("This workshop is closed to new participants."),
+    "invalid_method": _l("This method file cannot be used."),
     "too_many_attempts": _l("Too many attempts. Please wait a moment and try again."),
     "rate_limited": _l("Too many actions at once. Please wait a moment."),
     "server_busy": _l("The server is busy. Your action will be retried."),

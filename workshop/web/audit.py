@@ -32,6 +32,7 @@ CHANGES = {
     "participant.erase": _l("Erased a participant's data"),
     "team.invite": _l("Invited a facilitator"),
     "team.remove": _l("Removed a facilitator"),
+    "method.save": _l("Saved the agenda as a method"),
 }
 ERASED_PARTICIPANT = _l("a participant whose data was erased")
 

@@ -16,10 +16,12 @@ from __future__ import annotations
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import PasswordField, StringField
 from wtforms.validators import AnyOf, EqualTo, StopValidation, ValidationError
 
 from ..domain.errors import DomainError
+from ..domain.methods import NAME_MAX_LENGTH
 from ..domain.text import clean_text
 from ..domain.votes import DEFAULT_VOTE_BUDGET, MAX_VOTE_BUDGET, check_vote_settings
 from ..domain.workshops import QUESTION_MAX_LENGTH, TITLE_MAX_LENGTH
@@ -29,6 +31,8 @@ PASSWORDS_DIFFER = _l("The two passwords are not the same.")
 BUDGET_NOT_VALID = _l("The vote budget must be a whole number from 1 to %(max)s.")
 CAP_NOT_A_NUMBER = _l("Give a whole number, or leave this empty to allow the whole budget.")
 LANGUAGE_NOT_VALID = _l("Please choose one of the languages.")
+# The new-workshop form's choice for no method: welcome, the question, group, vote, results.
+SINGLE_QUESTION = "single"
 
 
 class WholeNumberField(StringField):
@@ -92,12 +96,21 @@ class WorkshopForm(FlaskForm):
     """A new workshop: title, question, votes and language, each checked by the domain's rules."""
 
     title = StringField(default="", validators=[DomainText(TITLE_MAX_LENGTH, required=True)])
+    # SINGLE_QUESTION, or the key of a method to start from (services/methods.py).
+    method = StringField(default=SINGLE_QUESTION)
     question = StringField(
-        default="", validators=[DomainText(QUESTION_MAX_LENGTH, required=True)])
+        default="", validators=[DomainText(QUESTION_MAX_LENGTH, required=False)])
     vote_budget = WholeNumberField(default=str(DEFAULT_VOTE_BUDGET))
     votes_per_idea = WholeNumberField(default="")
     language = StringField(default=lambda: str(get_locale()),
                            validators=[AnyOf(LANGUAGES, message=LANGUAGE_NOT_VALID)])
+
+    def validate_question(self, field: StringField) -> None:
+        """Needed for the single question; a method brings its own questions."""
+        if self.method.data == SINGLE_QUESTION and not clean_text(
+                field.data, max_length=QUESTION_MAX_LENGTH, required=False,
+                field_name="question"):
+            raise ValidationError(message_for("text_empty", {}))
 
     def validate_vote_budget(self, field: WholeNumberField) -> None:
         """The budget alone, by the domain's rule."""
@@ -111,6 +124,18 @@ class WorkshopForm(FlaskForm):
         if not self.vote_budget.errors and not _vote_settings_valid(self.vote_budget.number,
                                                                     field.number):
             raise ValidationError(message_for("invalid_vote_settings", {}))
+
+
+class MethodNameForm(FlaskForm):
+    """The name a workshop's agenda is saved under as one's own method."""
+
+    name = StringField(default="", validators=[DomainText(NAME_MAX_LENGTH, required=True)])
+
+
+class MethodFileForm(FlaskForm):
+    """A method file to import; domain/methods.py reads it and says what is wrong, and where."""
+
+    file = FileField()
 
 
 class JoinForm(FlaskForm):
