@@ -13,9 +13,11 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from workshop import models
+from workshop.services import team
+from workshop.services.access import Actor
 
 from .test_workshop_in_browser import sign_in
 
@@ -50,15 +52,23 @@ def test_every_kind_of_page_passes_wcag_21_aa(screens, tupa, lang):
                "city": "City or municipality", "post": "Post an idea",
                "list": "Your workshops", "new": "New workshop", "log": "Change log",
                "people": "Participants and their data", "erase": "Erase",
-               "missing": "Page not found", "methods": "Your methods"},
+               "missing": "Page not found", "methods": "Your methods",
+               "team": "Invite a facilitator", "accounts": "Facilitator accounts"},
         "fi": {"home": "Liity työpajaan", "signin": "Kirjaudu sisään",
                "join": "Liity työpajaan", "city": "Kaupunki tai kunta", "post": "Jätä idea",
                "list": "Omat työpajasi", "new": "Uusi työpaja", "log": "Muutosloki",
                "people": "Osallistujat ja heidän tietonsa", "erase": "Poista",
-               "missing": "Sivua ei löydy", "methods": "Omat menetelmäsi"},
+               "missing": "Sivua ei löydy", "methods": "Omat menetelmäsi",
+               "team": "Kutsu fasilitaattori", "accounts": "Fasilitaattorien tunnukset"},
     }[lang]
     facilitator = tupa.facilitator()
     workshop = tupa.workshop(facilitator, language=lang)
+    # An administrator who shares the workshop: the accounts page and a team to remove from.
+    helper = tupa.facilitator()
+    with tupa.server.database() as session:
+        session.execute(update(models.Facilitator).where(models.Facilitator.id == facilitator.id)
+                        .values(is_admin=True))
+        team.invite(session, Actor(workshop.id, facilitator_id=facilitator.id), helper.name)
     desk, phone = screens.desk(), screens.phone()
     found = []
 
@@ -90,6 +100,8 @@ def test_every_kind_of_page_passes_wcag_21_aa(screens, tupa, lang):
         (f"{base}/participants/{participant_id}/erase", words["erase"]),
         (f"{base}/erase", words["erase"]),
         (f"{base}/log", words["log"]),
+        (f"{base}/team", words["team"]),
+        ("/facilitators", words["accounts"]),
     ):
         found += scan(desk, address, ready)
     found += scan(desk, "/no/such/page", words["missing"])
