@@ -126,6 +126,20 @@ def test_only_the_owner_chooses_who_runs_the_workshop_and_erases_it(
         team.invite(session, _as(other, workshop), "Toinen")
 
 
+def test_erasing_a_shared_workshop_leaves_nobody_invited_to_it(session, make_workshop,
+                                                                make_facilitator):
+    workshop = make_workshop()
+    helper = make_facilitator("Helmi")
+    team.invite(session, as_facilitator(workshop), "Helmi")
+    session.commit()
+
+    erasure.erase_workshop(session, as_facilitator(workshop))
+    session.commit()
+
+    assert count(session, WorkshopFacilitator) == 0
+    assert workshops.workshops_of(session, helper) == []
+
+
 def test_a_removed_facilitator_is_refused_from_then_on(session, make_workshop,
                                                       make_facilitator):
     workshop = make_workshop()

@@ -18,6 +18,7 @@ from ..models import (
     Presence,
     Vote,
     Workshop,
+    WorkshopFacilitator,
     utcnow,
 )
 from . import audit, presence
@@ -95,7 +96,8 @@ def _delete_workshops(session: Session, workshop_ids: list[int]) -> None:
     # Explicit deletes, children first: the cascade is in the schema too, but SQLite only
     # honours it with foreign keys on, and an erasure must not depend on a pragma. The audit
     # log has no foreign key at all (it outlives erased participants), so it needs this.
-    for model in (AuditEntry, FactLog, Vote, Presence, Idea, Cluster, Participant, Workshop):
+    for model in (AuditEntry, FactLog, Vote, Presence, Idea, Cluster, Participant,
+                  WorkshopFacilitator, Workshop):
         column = model.id if model is Workshop else model.workshop_id
         session.execute(delete(model).where(column.in_(workshop_ids)))
     session.flush()
