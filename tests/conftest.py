@@ -20,9 +20,10 @@ from sqlalchemy import create_engine, text
 
 from workshop import create_app
 from workshop.config import TestConfig, database_url
+from workshop.domain.agenda import phase_of_kind
 from workshop.extensions import db, socketio
 from workshop.models import Idea, utcnow
-from workshop.services import facilitators, participants, workshops
+from workshop.services import agenda, facilitators, participants, workshops
 
 DATABASES = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
 
@@ -124,7 +125,12 @@ def make_workshop(app, make_facilitator):
                 db.session, facilitator, title=title, question=question,
                 vote_budget=vote_budget, votes_per_idea=votes_per_idea, language=language,
             )
-            workshop.phase = phase
+            if phase != workshop.phase:
+                # Straight to the first activity in that phase, as if the facilitator went there.
+                activity = next(a for a in agenda.activities_of(db.session, workshop.id)
+                                if phase_of_kind(a.kind).value == phase)
+                workshop.current_activity_id = activity.id
+                workshop.phase = phase
             db.session.commit()
             return workshop
 

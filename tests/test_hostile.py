@@ -44,7 +44,7 @@ from sqlalchemy import func, select
 from workshop.domain.codes import JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH, new_join_code
 from workshop.extensions import db
 from workshop.models import Idea, Participant, Vote
-from workshop.services import clusters, facilitators, ideas, participants, votes, workshops
+from workshop.services import agenda, clusters, facilitators, ideas, participants, votes, workshops
 from workshop.web.join_throttle import (
     OVERALL_BURST,
     PER_ADDRESS_BURST,
@@ -525,7 +525,7 @@ def _busy(session, make_facilitator, make_workshop, make_participant):
             "idea"]["id"]
     cluster = clusters.create_cluster(session, board, "c", "Mobility")[0]["cluster"]["id"]
     clusters.move_idea(session, board, posted[aino.id], cluster, 0)
-    workshops.set_phase(session, board, "voting")
+    agenda.set_phase(session, board, "voting")
     for person in (aino, anonymous):
         votes.cast_vote(session, as_participant(person), "v", posted[aino.id])
     session.commit()

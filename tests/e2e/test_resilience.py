@@ -33,7 +33,7 @@ import socketio
 from sqlalchemy import select
 
 from workshop import models
-from workshop.services import ideas, participants, workshops
+from workshop.services import agenda, ideas, participants
 from workshop.services.access import Actor
 
 from .conftest import DATABASES, WAIT, RunningServer, Tupa, Workshop, _local_http, start_server
@@ -485,7 +485,7 @@ def _seed_ideas(server: RunningServer, workshop: Workshop, count: int) -> list[i
         posted = [ideas.post_idea(session, author, f"seed-{n}", f"Idea to vote on {n}")[0]
                   for n in range(count)]
         facilitator = Actor(workshop_id=workshop.id, facilitator_id=workshop.facilitator.id)
-        workshops.set_phase(session, facilitator, "voting")
+        agenda.set_phase(session, facilitator, "voting")
         return [answer["idea"]["id"] for answer in posted]
 
 

@@ -13,7 +13,7 @@ from arrange import as_facilitator, as_participant, signed_in
 from workshop import offload
 from workshop.extensions import db
 from workshop.reports.formats import CSV_COLUMNS, export_filename, ideas_csv, inert, workshop_json
-from workshop.services import clusters, ideas, votes, workshops
+from workshop.services import agenda, clusters, ideas, votes
 
 
 def _export(*, votes_hidden=False, text="Penkit pysäkeille: ä, ö, å", votes_on_idea=3):
@@ -144,7 +144,7 @@ def held_workshop(app, make_facilitator, make_workshop, make_participant):
         ideas.set_idea_hidden(session, board, third, True)
         cluster = clusters.create_cluster(session, board, "c1", "Sää")[0]["cluster"]["id"]
         clusters.move_idea(session, board, first, cluster, 0)
-        workshops.set_phase(session, board, "voting")
+        agenda.set_phase(session, board, "voting")
         votes.cast_vote(session, as_city, "v1", first)
         votes.cast_vote(session, as_city, "v2", first)
         votes.cast_vote(session, as_firm, "v3", second)
@@ -157,7 +157,7 @@ def test_export_through_the_route_after_the_reveal(app, held_workshop):
     workshop = held_workshop["workshop"]
     first, second, third = held_workshop["ideas"]
     with app.app_context():
-        workshops.set_phase(db.session, held_workshop["board"], "results")
+        agenda.set_phase(db.session, held_workshop["board"], "results")
         db.session.commit()
     client = signed_in(app, held_workshop["facilitator"])
 
@@ -206,7 +206,7 @@ def test_export_before_the_reveal_keeps_counts_private(app, held_workshop, back_
     workshop = held_workshop["workshop"]
     if back_to:
         with app.app_context():
-            workshops.set_phase(db.session, held_workshop["board"], back_to)
+            agenda.set_phase(db.session, held_workshop["board"], back_to)
             db.session.commit()
     client = signed_in(app, held_workshop["facilitator"])
 

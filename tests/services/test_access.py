@@ -7,7 +7,7 @@ import pytest
 from arrange import as_facilitator, as_participant, refused
 
 from workshop.models import Idea
-from workshop.services import clusters, ideas, snapshot, workshops
+from workshop.services import agenda, clusters, ideas, snapshot
 from workshop.services.access import Actor
 
 
@@ -18,7 +18,7 @@ from workshop.services.access import Actor
         lambda s, a: clusters.rename_cluster(s, a, 1, "Mine"),
         lambda s, a: clusters.delete_cluster(s, a, 1),
         lambda s, a: clusters.move_idea(s, a, 1, None, 0),
-        lambda s, a: workshops.set_phase(s, a, "results"),
+        lambda s, a: agenda.set_phase(s, a, "results"),
     ],
     ids=["create", "rename", "delete", "move", "phase"],
 )
@@ -41,7 +41,7 @@ def test_a_facilitator_does_not_manage_another_facilitators_workshop(
     intruder = Actor(theirs.id, facilitator_id=mine.facilitator_id)
 
     with refused("forbidden"):
-        workshops.set_phase(session, intruder, "results")
+        agenda.set_phase(session, intruder, "results")
     with refused("forbidden"):
         ideas.set_idea_hidden(session, intruder, idea_id, hidden=True)
     with refused("forbidden"):

@@ -46,8 +46,8 @@ def test_every_facilitator_command_writes_one_row_with_what_it_replaced(
     by_command = {entry["command"]: entry for entry in log}
     assert by_command["cluster.rename"]["before"] == {"name": "Stops"}
     assert by_command["cluster.rename"]["after"] == {"name": "Bus stops"}
-    assert by_command["phase.set"]["before"] == {"phase": "posting"}
-    assert by_command["phase.set"]["after"] == {"phase": "voting"}
+    assert by_command["phase.set"]["before"]["phase"] == "posting"
+    assert by_command["phase.set"]["after"]["phase"] == "voting"
     assert by_command["idea.delete"]["objects"] == {"idea_id": idea_id}
     assert by_command["idea.delete"]["before"]["text"] == "Benches at every stop"
 

@@ -19,7 +19,7 @@ from workshop.domain.errors import DomainError
 from workshop.extensions import db
 from workshop.models import Idea, Vote
 from workshop.realtime import commands
-from workshop.services import clusters, erasure, ideas, votes, workshops
+from workshop.services import agenda, clusters, erasure, ideas, votes
 from workshop.services.access import workshop_for_change
 from workshop.services.sequence import current_sequence
 
@@ -173,7 +173,7 @@ def test_a_post_racing_the_close_of_posting_is_refused_under_the_lock(
 ):
     workshop = make_workshop()
     author, _ = make_participant(workshop)
-    workshops.set_phase(session, as_facilitator(workshop), "grouping")  # not committed yet
+    agenda.set_phase(session, as_facilitator(workshop), "grouping")  # not committed yet
 
     # The post reads 'posting' (the change is not committed), then waits for the row.
     posting = _waiting_for_the_workshop(app, lambda s: commands.run(
@@ -191,7 +191,7 @@ def test_a_vote_racing_the_close_of_voting_is_refused_under_the_lock(
     workshop = make_workshop(phase="voting")
     voter, _ = make_participant(workshop)
     idea_id = add_idea(voter, "Benches")
-    workshops.set_phase(session, as_facilitator(workshop), "results")  # not committed yet
+    agenda.set_phase(session, as_facilitator(workshop), "results")  # not committed yet
 
     voting = _waiting_for_the_workshop(app, lambda s: commands.run(
         "vote.cast", s, as_participant(voter), {"key": "v1", "idea_id": idea_id}))

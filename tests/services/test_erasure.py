@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from workshop.domain.errors import DomainError
 from workshop.extensions import db
 from workshop.models import FactLog, Idea, Participant, Vote, Workshop, utcnow
-from workshop.services import clusters, erasure, ideas, presence, votes, workshops
+from workshop.services import agenda, clusters, erasure, ideas, presence, votes
 from workshop.services.access import Actor
 
 
@@ -28,7 +28,7 @@ def busy_workshop(session, make_workshop, make_participant):
                   for i, a in enumerate(actors)]
         made = clusters.create_cluster(session, facilitator, "c", "Mobility")[0]["cluster"]
         clusters.move_idea(session, facilitator, posted[0], made["id"], 0)
-        workshops.set_phase(session, facilitator, "voting")
+        agenda.set_phase(session, facilitator, "voting")
         for a in actors:
             for idea_id in posted:
                 votes.cast_vote(session, a, f"v{idea_id}", idea_id)

@@ -11,7 +11,7 @@ from sqlalchemy import delete, func, select, update
 from workshop.domain.errors import DomainError
 from workshop.domain.phases import Phase
 from workshop.extensions import db
-from workshop.models import AuditEntry, Cluster, Idea, Vote
+from workshop.models import AuditEntry, Cluster, Idea, IdeaMerge, Vote
 from workshop.models import Workshop as WorkshopRow
 from workshop.realtime import commands
 from workshop.services import clusters, snapshot
@@ -25,6 +25,9 @@ def test_rules_hold_under_random_commands(app, make_workshop, make_participant):
     people = [make_participant(workshop)[0] for _ in range(PEOPLE)]
     facilitator = as_facilitator(workshop)
     phones = [as_participant(p) for p in people]
+
+    # Each run starts on the brainstorm again, where the workshop was made to start.
+    brainstorm_id = workshop.current_activity_id
 
     class Workshop(RuleBasedStateMachine):
         def __init__(self):
@@ -40,9 +43,11 @@ def test_rules_hold_under_random_commands(app, make_workshop, make_participant):
 
         def teardown(self):
             db.session.rollback()
-            for table in (Vote.__table__, Idea.__table__, Cluster.__table__):
+            for table in (Vote.__table__, IdeaMerge.__table__, Idea.__table__, Cluster.__table__):
                 db.session.execute(table.delete())
-            db.session.execute(update(WorkshopRow).values(phase=Phase.POSTING.value))
+            db.session.execute(update(WorkshopRow).values(phase=Phase.POSTING.value,
+                                                          current_activity_id=brainstorm_id,
+                                                          input_paused=False))
             db.session.execute(delete(AuditEntry).where(AuditEntry.command != "workshop.create"))
             db.session.commit()
             self.context.pop()
@@ -113,15 +118,49 @@ def test_rules_hold_under_random_commands(app, make_workshop, make_participant):
                 self._run("idea.hide" if pick % 2 else "idea.show", facilitator,
                           {"idea_id": existing[pick % len(existing)]})
 
+        @rule(picks=st.lists(st.integers(0, 20), min_size=2, max_size=4),
+              key=st.sampled_from(KEYS[:4]), text=st.none() | st.just("merged"))
+        def merge(self, picks, key, text):
+            existing = self._ideas()
+            if existing:
+                chosen = list(dict.fromkeys(existing[p % len(existing)] for p in picks))
+                self._run("idea.merge", facilitator, {
+                    "key": key, "idea_ids": chosen, "into_idea_id": chosen[-1], "text": text})
+
+        @rule(pick=st.integers(0, 20))
+        def unmerge(self, pick):
+            merges = list(db.session.execute(select(IdeaMerge.id).where(
+                IdeaMerge.workshop_id == workshop.id).order_by(IdeaMerge.id)).scalars())
+            if merges:
+                self._run("idea.unmerge", facilitator, {"merge_id": merges[pick % len(merges)]})
+
+        @rule(paused=st.booleans())
+        def pause(self, paused):
+            self._run("workshop.pause_input", facilitator, {"paused": paused})
+
         @invariant()
         def budget_and_cap_hold(self):
+            # Each vote activity has its own budget and cap.
             per_person = db.session.execute(
-                select(Vote.participant_id, func.count()).group_by(Vote.participant_id)).all()
-            assert all(count <= BUDGET for _, count in per_person)
+                select(func.count()).select_from(Vote)
+                .group_by(Vote.participant_id, Vote.activity_id)).scalars()
+            assert all(count <= BUDGET for count in per_person)
             per_idea = db.session.execute(
                 select(func.count()).select_from(Vote)
-                .group_by(Vote.participant_id, Vote.idea_id)).scalars()
+                .group_by(Vote.participant_id, Vote.activity_id, Vote.idea_id)).scalars()
             assert all(count <= CAP for count in per_idea)
+
+        @invariant()
+        def every_idea_stands_or_is_merged_into_one_that_does(self):
+            ideas = {i.id: i for i in db.session.execute(
+                select(Idea).where(Idea.workshop_id == workshop.id)).scalars()}
+            for idea in ideas.values():
+                if idea.merge_id is not None:
+                    merge = db.session.get(IdeaMerge, idea.merge_id)
+                    assert merge.undone_at is None
+                    assert ideas[merge.into_idea_id].merge_id is None
+            voted = set(db.session.execute(select(Vote.idea_id)).scalars())
+            assert all(ideas[i].merge_id is None for i in voted)
 
         @invariant()
         def no_vote_is_cast_outside_voting(self):

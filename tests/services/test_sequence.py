@@ -7,7 +7,7 @@ from arrange import as_facilitator, as_participant, run_at_once
 
 from workshop.extensions import db
 from workshop.realtime import commands
-from workshop.services import clusters, ideas, snapshot, workshops
+from workshop.services import agenda, clusters, ideas, snapshot
 
 
 def test_facts_are_numbered_one_after_another(session, make_workshop, make_participant):
@@ -19,7 +19,7 @@ def test_facts_are_numbered_one_after_another(session, make_workshop, make_parti
     for key in ("k1", "k2"):
         stamped += ideas.post_idea(session, as_participant(author), key, f"Idea {key}")[1]
     stamped += clusters.create_cluster(session, facilitator, "c1", "One")[1]
-    stamped += workshops.set_phase(session, facilitator, "results")[1]
+    stamped += agenda.set_phase(session, facilitator, "results")[1]
 
     assert [f.sequence for f in stamped] == [1, 2, 3, 4, 5]
     assert snapshot.snapshot(session, facilitator)["seq"] == 5

@@ -7,7 +7,7 @@ import pytest
 from arrange import as_facilitator, as_participant
 
 from workshop.extensions import db
-from workshop.services import clusters, snapshot, votes, workshops
+from workshop.services import agenda, clusters, snapshot, votes
 
 
 @pytest.fixture
@@ -43,6 +43,7 @@ def test_a_participant_snapshot_hides_hidden_ideas_and_every_tally(session, voti
         "role": "participant", "participant_id": voter.id, "nickname": "Aino",
         "organisation_type": "city", "organisation_name": "City of Turku",
         "votes": [{"key": "v1", "idea_id": shown}], "votes_left": 4,
+        "vote_activity_id": workshop.current_activity_id,
     }
     assert snap["workshop"]["phase"] == "voting"
     assert "votes" not in str(snap["ideas"]) and "votes" not in str(snap["clusters"])
@@ -65,7 +66,7 @@ def test_a_facilitator_snapshot_shows_hidden_ideas_and_presence_but_no_tally(
 
 def test_after_the_reveal_everyone_sees_the_results(session, voting_workshop):
     workshop, voter, shown, _ = voting_workshop
-    workshops.set_phase(session, as_facilitator(workshop), "results")
+    agenda.set_phase(session, as_facilitator(workshop), "results")
 
     for actor in (as_participant(voter), as_facilitator(workshop)):
         assert snapshot.snapshot(session, actor)["results"] == [

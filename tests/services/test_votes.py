@@ -9,7 +9,7 @@ from arrange import as_facilitator, as_participant, count, names, refused
 from workshop.domain.protocol import Audience
 from workshop.models import Vote
 from workshop.realtime import commands
-from workshop.services import votes, workshops
+from workshop.services import agenda, votes
 from workshop.services.access import Actor
 
 
@@ -88,7 +88,7 @@ def test_a_vote_stays_once_voting_has_closed(session, make_workshop, make_partic
     idea_id = add_idea(voter, "A")
     actor = as_participant(voter)
     votes.cast_vote(session, actor, "v1", idea_id)
-    workshops.set_phase(session, as_facilitator(workshop), "results")
+    agenda.set_phase(session, as_facilitator(workshop), "results")
 
     with refused("voting_closed"):
         commands.run("vote.retract", session, actor, {"key": "v1"})
@@ -150,7 +150,7 @@ def test_a_vote_key_sent_again_answers_the_stored_vote_whatever_it_names_now(
     first, _ = votes.cast_vote(session, actor, "v1", a)
 
     other_idea, no_facts = votes.cast_vote(session, actor, "v1", b)
-    workshops.set_phase(session, as_facilitator(workshop), "results")
+    agenda.set_phase(session, as_facilitator(workshop), "results")
     after_closing, _ = votes.cast_vote(session, actor, "v1", b)
 
     assert first == other_idea == after_closing == {"vote": {"key": "v1", "idea_id": a},

@@ -7,21 +7,24 @@ import pytest
 from arrange import as_facilitator, as_participant, names, refused
 
 from workshop.domain.phases import Phase
-from workshop.services import votes, workshops
+from workshop.services import agenda, votes, workshops
 
 
 def test_setting_the_phase_tells_everyone_and_the_same_phase_tells_nobody(session, make_workshop):
     workshop = make_workshop()
     facilitator = as_facilitator(workshop)
 
-    result, facts = workshops.set_phase(session, facilitator, "voting")
-    _, no_facts = workshops.set_phase(session, facilitator, "voting")
+    result, facts = agenda.set_phase(session, facilitator, "voting")
+    _, no_facts = agenda.set_phase(session, facilitator, "voting")
 
-    assert result == {"phase": "voting"}
-    assert names(facts) == ["phase.changed"] and facts[0].payload == {"phase": "voting"}
+    vote = next(a for a in agenda.activities_of(session, workshop.id) if a.kind == "vote")
+    assert result == {"phase": "voting", "activity_id": vote.id}
+    assert names(facts) == ["phase.changed"]
+    assert facts[0].payload["phase"] == "voting" and facts[0].payload["activity_id"] == vote.id
+    assert facts[0].payload["activity"]["kind"] == "vote"
     assert no_facts == []
     with refused("invalid_phase"):
-        workshops.set_phase(session, facilitator, "brainstorm")
+        agenda.set_phase(session, facilitator, "brainstorm")
 
 
 def test_entering_results_reveals_the_ranked_votes(
@@ -35,19 +38,21 @@ def test_entering_results_reveals_the_ranked_votes(
     for key, voter, idea_id in [("1", one, b), ("2", one, b), ("3", two, a), ("4", two, c)]:
         votes.cast_vote(session, as_participant(voter), key, idea_id)
 
-    _, facts = workshops.set_phase(session, as_facilitator(workshop), "results")
+    _, facts = agenda.set_phase(session, as_facilitator(workshop), "results")
 
     assert names(facts) == ["phase.changed", "results.revealed"]
     assert facts[1].sequence == facts[0].sequence + 1
-    assert facts[1].payload == {"results": [
+    vote = next(a for a in agenda.activities_of(session, workshop.id) if a.kind == "vote")
+    assert facts[1].payload["vote_activity_id"] == vote.id
+    assert facts[1].payload["results"] == ([
         {"idea_id": b, "votes": 2, "rank": 1},
         {"idea_id": a, "votes": 1, "rank": 2},
         {"idea_id": c, "votes": 1, "rank": 2},
-    ]}
+    ])
     assert hidden not in [r["idea_id"] for r in facts[1].payload["results"]]
 
 
-def test_a_new_workshop_gets_a_join_code_and_opens_for_posting(session, make_facilitator):
+def test_a_new_workshop_gets_a_join_code_and_opens_on_its_welcome(session, make_facilitator):
     owner = make_facilitator()
 
     workshop, _ = workshops.create_workshop(
@@ -56,8 +61,14 @@ def test_a_new_workshop_gets_a_join_code_and_opens_for_posting(session, make_fac
     )
 
     assert workshop.title == "Bus stops"
-    assert workshop.phase == Phase.POSTING.value
-    assert (workshop.vote_budget, workshop.votes_per_idea) == (4, 4)
+    assert workshop.phase == Phase.LOBBY.value
+    kinds = [(a.kind, a.title) for a in agenda.activities_of(session, workshop.id)]
+    assert kinds == [("welcome", "Välkommen"), ("brainstorm", "Idéer"), ("group", "Gruppering"),
+                     ("vote", "Röstning"), ("results", "Resultat")]
+    assert workshop.current_activity_id == agenda.activities_of(session, workshop.id)[0].id
+    brainstorm, vote = agenda.activities_of(session, workshop.id)[1:4:2]
+    assert brainstorm.prompt == "How might we wait better?"
+    assert (vote.vote_budget, vote.votes_per_idea) == (4, 4)
     assert len(workshop.join_code) == 8
     assert workshops.workshop_by_code(session, workshop.join_code.lower()) is workshop
     spaced = f" {workshop.join_code[:4]} - {workshop.join_code[4:]} "

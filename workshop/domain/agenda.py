@@ -110,12 +110,8 @@ def draft(kind: Any, title: Any, prompt: Any = "", duration_seconds: Any = None,
     """
     activity_kind = kind_of(kind)
     spec = KINDS[activity_kind]
-    if not isinstance(title, str):
-        raise DomainError("invalid_activity", "title must be text", field="title")
     title = clean_text(title, max_length=ACTIVITY_TITLE_MAX_LENGTH, required=True,
                        field_name="title")
-    if not isinstance(prompt, str):
-        raise DomainError("invalid_activity", "prompt must be text", field="prompt")
     prompt = clean_text(prompt, max_length=PROMPT_MAX_LENGTH, required=False,
                         field_name="prompt")
     if activity_kind is ActivityKind.BRAINSTORM and not prompt:
@@ -187,3 +183,26 @@ def neighbour(ids: list[int], current: int | None, step: int) -> int | None:
 def _id_or_none(value: Any) -> bool:
     return value is None or (isinstance(value, int) and not isinstance(value, bool)
                              and 0 < value < 2**31)
+
+
+# The single-question agenda a workshop gets when no method is chosen, in its language.
+DEFAULT_TITLES = {
+    "fi": ("Tervetuloa", "Ideointi", "Ryhmittely", "Äänestys", "Tulokset"),
+    "sv": ("Välkommen", "Idéer", "Gruppering", "Röstning", "Resultat"),
+    "en": ("Welcome", "Brainstorm", "Grouping", "Vote", "Results"),
+}
+
+
+def default_agenda(question: str, vote_budget: int, votes_per_idea: int | None,
+                   language: str) -> list[ActivityDraft]:
+    """Welcome, brainstorm the question, group, vote, results."""
+    welcome, brainstorm, group, vote, results = DEFAULT_TITLES.get(language,
+                                                                   DEFAULT_TITLES["en"])
+    return [
+        draft("welcome", welcome),
+        draft("brainstorm", brainstorm, question),
+        draft("group", group),
+        draft("vote", vote, settings={"vote_budget": vote_budget,
+                                      "votes_per_idea": votes_per_idea}),
+        draft("results", results),
+    ]

@@ -41,7 +41,24 @@ _ALWAYS: frozenset[Act] = frozenset({
     (_F, "cluster.delete"),
     (_F, "cluster.move_idea"),
     (_F, "phase.set"),
+    (_F, "activity.go"),
+    (_F, "activity.add"),
+    (_F, "activity.update"),
+    (_F, "activity.remove"),
+    (_F, "activity.move"),
     (_F, "workshop.lock_joins"),
+    # The current activity's timer, whatever the activity.
+    (_F, "timer.start"),
+    (_F, "timer.pause"),
+    (_F, "timer.resume"),
+    (_F, "timer.adjust"),
+    (_F, "timer.stop"),
+    # Moderation: the facilitator edits any idea, merges and unmerges, pauses, removes.
+    (_F, "idea.edit"),
+    (_F, "idea.merge"),
+    (_F, "idea.unmerge"),
+    (_F, "workshop.pause_input"),
+    (_F, "participant.remove"),
 })
 _POSTING: frozenset[Act] = frozenset({(_P, "idea.post"), (_P, "idea.edit"), (_P, "idea.delete")})
 _VOTING: frozenset[Act] = frozenset({(_P, "vote.cast"), (_P, "vote.retract")})

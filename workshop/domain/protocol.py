@@ -27,10 +27,15 @@ FACTS = frozenset({
     "idea.shown",
     "clusters.changed",
     "phase.changed",
+    "agenda.changed",
     "results.revealed",
     "presence.changed",
     "votes.progressed",
     "workshop.changed",
+    "timer.changed",
+    "idea.merged",
+    "idea.unmerged",
+    "input.changed",
 })
 
 # Running counts for the facilitators. Only the newest matters, so a change says only that a
@@ -53,7 +58,21 @@ COMMANDS = frozenset({
     "cluster.delete",
     "cluster.move_idea",
     "phase.set",
+    "activity.go",
+    "activity.add",
+    "activity.update",
+    "activity.remove",
+    "activity.move",
     "workshop.lock_joins",
+    "timer.start",
+    "timer.pause",
+    "timer.resume",
+    "timer.adjust",
+    "timer.stop",
+    "idea.merge",
+    "idea.unmerge",
+    "workshop.pause_input",
+    "participant.remove",
 })
 
 

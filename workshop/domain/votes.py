@@ -34,6 +34,15 @@ def check_vote_fits(*, budget: int, per_idea_cap: int, cast_total: int,
         raise DomainError("vote_cap_reached", "most votes for one idea already given")
 
 
+def check_in_vote(idea_activity_id: int | None, idea_cluster_id: int | None, *,
+                  source_activity_id: int | None, cluster_ids: list[int] | None) -> None:
+    """Raise unless the idea is one this vote is over: its question's, its chosen clusters'."""
+    if source_activity_id is not None and idea_activity_id != source_activity_id:
+        raise DomainError("not_in_vote", "that idea is not part of this vote")
+    if cluster_ids is not None and idea_cluster_id not in cluster_ids:
+        raise DomainError("not_in_vote", "that idea is not part of this vote")
+
+
 def votes_left(budget: int, cast: int) -> int:
     """Votes a participant may still give."""
     return max(budget - cast, 0)

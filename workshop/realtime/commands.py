@@ -14,7 +14,7 @@ from ..domain import phases
 from ..domain.errors import DomainError
 from ..domain.protocol import COMMANDS
 from ..domain.text import CLIENT_KEY_MAX_LENGTH, well_formed
-from ..services import clusters, ideas, snapshot, votes, workshops
+from ..services import agenda, clusters, ideas, moderation, snapshot, timer, votes, workshops
 from ..services.access import Actor
 from .transactions import Work
 
@@ -64,6 +64,14 @@ TEXT = Field("text", str)
 IDEA_ID = Field("idea_id", int)
 CLUSTER_ID = Field("cluster_id", int)
 NAME = Field("name", str)
+ACTIVITY_ID = Field("activity_id", int)
+# What an activity is: all but the kind may be left out of an update.
+ACTIVITY_FIELDS = (
+    Field("prompt", str, optional=True),
+    Field("duration_seconds", int, nullable=True, optional=True),
+    Field("closes_when_time_up", bool, optional=True),
+    Field("settings", dict, optional=True),
+)
 
 
 @dataclass(frozen=True)
@@ -99,8 +107,29 @@ REGISTRY: dict[str, Command] = {
         (IDEA_ID, Field("cluster_id", int, nullable=True), Field("position", int)),
         clusters.move_idea,
     ),
-    "phase.set": Command((Field("phase", str),), workshops.set_phase),
+    "phase.set": Command((Field("phase", str),), agenda.set_phase),
+    "activity.go": Command((ACTIVITY_ID,), agenda.go_to),
+    "activity.add": Command((KEY, Field("kind", str), Field("title", str), *ACTIVITY_FIELDS,
+                             Field("position", int, optional=True)), agenda.add_activity),
+    "activity.update": Command((ACTIVITY_ID, Field("title", str, optional=True),
+                                *ACTIVITY_FIELDS), agenda.update_activity),
+    "activity.remove": Command((ACTIVITY_ID,), agenda.remove_activity),
+    "activity.move": Command((ACTIVITY_ID, Field("position", int)), agenda.move_activity),
     "workshop.lock_joins": Command((Field("locked", bool),), workshops.lock_joins),
+    "timer.start": Command((Field("seconds", int, nullable=True, optional=True),),
+                           timer.start_timer),
+    "timer.pause": Command((), timer.pause_timer),
+    "timer.resume": Command((), timer.resume_timer),
+    "timer.adjust": Command((Field("seconds", int), Field("key", str, optional=True)),
+                            timer.adjust_timer),
+    "timer.stop": Command((), timer.stop_timer),
+    "idea.merge": Command((KEY, Field("idea_ids", list), Field("into_idea_id", int),
+                           Field("text", str, nullable=True, optional=True)),
+                          moderation.merge_ideas),
+    "idea.unmerge": Command((Field("merge_id", int),), moderation.unmerge_ideas),
+    "workshop.pause_input": Command((Field("paused", bool),), moderation.pause_input),
+    "participant.remove": Command((Field("participant_id", int), Field("remove_ideas", bool)),
+                                  moderation.remove_participant),
 }
 
 assert set(REGISTRY) == COMMANDS, "the command registry and the domain's list disagree"

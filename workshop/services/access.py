@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session
 from ..domain import phases
 from ..domain.errors import DomainError
 from ..domain.people import Role
-from ..domain.phases import Phase
-from ..models import Participant, Workshop, WorkshopFacilitator
+from ..domain.phases import Phase, Room
+from ..models import Participant, Workshop, WorkshopFacilitator, utcnow
 
 
 @dataclass(frozen=True)
@@ -42,14 +42,20 @@ class Actor:
         return Role.FACILITATOR if self.is_facilitator else Role.PARTICIPANT
 
 
-def hold_phase(actor: Actor, phase: Phase) -> None:
-    """Refuse the actor's command unless the phase, as held by its lock, allows it.
+def hold_phase(actor: Actor, room: Room | Phase) -> None:
+    """Refuse the actor's command unless the room, as held by its lock, allows it.
 
-    Called where a command holds the workshop's phase (a lock no phase.set can pass) and is
-    about to change something; the one table in domain/phases.py decides.
+    Called where a command holds the workshop's row (a lock no move to another activity can
+    pass) and is about to change something; the one table in domain/phases.py decides, and
+    the room's pause and timer close a participant's input.
     """
     if actor.command is not None:
-        phases.check(phase, actor.role, actor.command)
+        phases.check(room, actor.role, actor.command, utcnow())
+
+
+def room_of(workshop: Workshop) -> Room:
+    """The room's state as the workshop's row holds it."""
+    return Room(Phase(workshop.phase), workshop.input_paused, workshop.closes_at)
 
 
 def readable_workshop(session: Session, actor: Actor) -> Workshop:
@@ -79,7 +85,7 @@ def workshop_for_change(session: Session, actor: Actor) -> Workshop:
     workshop = _checked(session, actor, select(Workshop).where(Workshop.id == actor.workshop_id)
                         .with_for_update(key_share=True)
                         .execution_options(populate_existing=True))
-    hold_phase(actor, Phase(workshop.phase))
+    hold_phase(actor, room_of(workshop))
     return workshop
 
 
@@ -88,7 +94,9 @@ def participant_of(session: Session, actor: Actor) -> Participant:
     if actor.participant_id is None:
         raise DomainError("forbidden", "only participants can do this")
     participant = session.get(Participant, actor.participant_id)
-    if participant is None or participant.workshop_id != actor.workshop_id:
+    # A removed participant's phone may still send in the moment before it is hung up.
+    if participant is None or participant.workshop_id != actor.workshop_id \
+            or participant.removed_at is not None:
         raise DomainError("forbidden", "not a participant of this workshop")
     return participant
 

@@ -9,10 +9,11 @@ from sqlalchemy.orm import Session
 
 from ..domain.errors import DomainError
 from ..domain.ideas import clean_idea_text, visible_to
-from ..domain.protocol import Fact
+from ..domain.protocol import Audience, Fact
 from ..models import Idea, Participant, Workshop, utcnow
 from . import audit
 from .access import Actor, hold_phase, participant_of, workshop_for_change
+from .merges import delete_ideas, merged_into, standing_payload
 from .payloads import idea_payload
 from .sequence import give_back, stamp, take_turn
 
@@ -24,12 +25,12 @@ def post_idea(session: Session, actor: Actor, key: str, text: str) -> tuple[dict
         return {"idea": idea_payload(stored, participant)}, []
     text = clean_idea_text(text)
     turn = take_turn(session, actor)
-    hold_phase(actor, turn.phase)
+    hold_phase(actor, turn.room)
     try:
         idea = session.scalars(
             _insert(session, Idea).values(
                 workshop_id=participant.workshop_id, participant_id=participant.id, text=text,
-                client_key=key, created_at=utcnow(),
+                activity_id=turn.activity_id, client_key=key, created_at=utcnow(),
             ).on_conflict_do_nothing(index_elements=["participant_id", "client_key"])
             .returning(Idea)
         ).one_or_none()
@@ -47,43 +48,67 @@ def post_idea(session: Session, actor: Actor, key: str, text: str) -> tuple[dict
 
 
 def edit_idea(session: Session, actor: Actor, idea_id: int, text: str) -> tuple[dict, list[Fact]]:
-    """Change the text of one's own idea while posting is open."""
+    """Change the text of one's own idea while posting is open; a facilitator, any idea."""
+    if actor.is_facilitator:
+        return _edit_as_facilitator(session, actor, idea_id, text)
     participant = participant_of(session, actor)
     text = clean_idea_text(text)
     turn = take_turn(session, actor)
     # Read only now: a facilitator who hid or deleted it before this turn has committed.
     idea = _own_idea(session, participant, idea_id)
-    hold_phase(actor, turn.phase)
+    hold_phase(actor, turn.room)
     if text == idea.text:
         give_back(session, turn)
-        return {"idea": idea_payload(idea, participant)}, []
+        return {"idea": standing_payload(session, idea)}, []
     idea.text = text
     idea.edited_at = utcnow()
+    idea.edited_by_facilitator = False  # the words are the author's own again
     session.flush()
-    payload = idea_payload(idea, participant)
+    payload = standing_payload(session, idea)
     return {"idea": payload}, stamp(
         session, [Fact("idea.edited", idea.workshop_id, {"idea": payload})], turn)
 
 
+def _edit_as_facilitator(session: Session, actor: Actor, idea_id: int,
+                         text: str) -> tuple[dict, list[Fact]]:
+    # In any phase, any idea; every screen marks it "edited by the facilitator".
+    workshop = workshop_for_change(session, actor)
+    idea = idea_in_workshop(session, workshop.id, idea_id)
+    text = clean_idea_text(text)
+    if text == idea.text:
+        return {"idea": standing_payload(session, idea)}, []
+    audit.record(session, actor, "idea.edit", {"idea_id": idea_id},
+                 before={"text": idea.text}, after={"text": text},
+                 subject_participant_id=idea.participant_id)
+    idea.text = text
+    idea.edited_at = utcnow()
+    idea.edited_by_facilitator = True
+    session.flush()
+    payload = standing_payload(session, idea)
+    # A hidden idea's new words are for the facilitators' screens only.
+    audience = Audience.FACILITATORS if idea.hidden else Audience.WORKSHOP
+    return {"idea": payload}, stamp(
+        session, [Fact("idea.edited", workshop.id, {"idea": payload}, audience)])
+
+
 def delete_idea(session: Session, actor: Actor, idea_id: int) -> tuple[dict, list[Fact]]:
-    """Delete an idea: a participant their own while posting is open, a facilitator any."""
-    fact = Fact("idea.deleted", actor.workshop_id, {"idea_id": idea_id})
+    """Delete an idea: a participant their own while posting is open, a facilitator any.
+
+    Ideas merged into it stand again: they were other people's (merges.delete_ideas).
+    """
     if actor.is_facilitator:
         workshop = workshop_for_change(session, actor)
         idea = idea_in_workshop(session, workshop.id, idea_id)
         audit.record(session, actor, "idea.delete", {"idea_id": idea_id},
                      before={"text": idea.text, "cluster_id": idea.cluster_id},
                      subject_participant_id=idea.participant_id)
-        session.delete(idea)
-        session.flush()
-        return {"idea_id": idea_id}, stamp(session, [fact])
+        return {"idea_id": idea_id}, stamp(session, delete_ideas(session, workshop.id, [idea_id]))
     participant = participant_of(session, actor)
     turn = take_turn(session, actor)
     idea = _own_idea(session, participant, idea_id)
-    hold_phase(actor, turn.phase)
-    session.delete(idea)
-    session.flush()
-    return {"idea_id": idea_id}, stamp(session, [fact], turn)
+    hold_phase(actor, turn.room)
+    return {"idea_id": idea_id}, stamp(
+        session, delete_ideas(session, idea.workshop_id, [idea_id]), turn)
 
 
 def set_idea_hidden(
@@ -101,19 +126,20 @@ def set_idea_hidden(
     if hidden:
         fact = Fact("idea.hidden", workshop.id, {"idea_id": idea_id})
     else:
-        fact = Fact("idea.shown", workshop.id, {"idea": idea_payload(idea, idea.participant)})
+        fact = Fact("idea.shown", workshop.id, {"idea": standing_payload(session, idea)})
     return {"idea_id": idea_id, "hidden": hidden}, stamp(session, [fact])
 
 
 def idea_in_workshop(
     session: Session, workshop_id: int, idea_id: int, *, fresh: bool = False
 ) -> Idea:
-    """An idea of this workshop; one from another workshop is as unknown as a missing one.
+    """An idea of this workshop; one from another workshop is as unknown as a missing one,
+    and so is one merged into another (it is off every screen until the merge is undone).
 
     fresh=True reads it from the database even if the session already holds it.
     """
     idea = session.get(Idea, idea_id, populate_existing=fresh)
-    if idea is None or idea.workshop_id != workshop_id:
+    if idea is None or idea.workshop_id != workshop_id or idea.merge_id is not None:
         raise DomainError("not_found", "no such idea")
     return idea
 
@@ -127,7 +153,8 @@ def _author_and_stored(
         select(Participant, Idea)
         .outerjoin(Idea, (Idea.participant_id == Participant.id) & (Idea.client_key == key))
         .where(Participant.id == actor.participant_id,
-               Participant.workshop_id == actor.workshop_id)
+               Participant.workshop_id == actor.workshop_id,
+               Participant.removed_at.is_(None))
     ).one_or_none()
     if row is None:
         participant_of(session, actor)  # says why: a facilitator, or not in this workshop
@@ -163,24 +190,27 @@ def snapshot_part(session: Session, actor: Actor, workshop: Workshop) -> dict:
     """Every idea this actor may see, in posting order."""
     rows = session.execute(
         select(Idea, Participant).join(Participant, Idea.participant_id == Participant.id)
-        .where(Idea.workshop_id == workshop.id).order_by(Idea.id)
+        .where(Idea.workshop_id == workshop.id, Idea.merge_id.is_(None)).order_by(Idea.id)
     ).all()
-    return {"ideas": [idea_payload(idea, author) for idea, author in rows
+    merged = merged_into(session, workshop.id)
+    return {"ideas": [idea_payload(idea, author, merged.get(idea.id, ())) for idea, author in rows
                       if visible_to(idea.hidden, facilitator=actor.is_facilitator)]}
 
 
 def told_as_they_stand(session: Session, workshop_id: int, facts: list[dict]) -> bool:
     """Whether every idea these facts carry still stands as told: there, shown, same text.
 
-    A text told before an edit counts as no longer standing, as a hidden or deleted one does.
+    A text told before an edit counts as no longer standing, as a hidden, deleted or merged
+    one does.
     """
-    told = [(fact["payload"]["idea"]["id"], fact["payload"]["idea"]["text"])
-            for fact in facts if "idea" in fact["payload"]]
+    told = [(idea["id"], idea["text"]) for fact in facts
+            for idea in [fact["payload"].get("idea"), *fact["payload"].get("ideas", ())]
+            if idea is not None]
     if not told:
         return True
     standing = dict(session.execute(
         select(Idea.id, Idea.text).where(Idea.workshop_id == workshop_id,
                                          Idea.id.in_({idea_id for idea_id, _ in told}),
-                                         Idea.hidden.is_(False))
+                                         Idea.hidden.is_(False), Idea.merge_id.is_(None))
     ).all())
     return all(standing.get(idea_id) == text for idea_id, text in told)

@@ -2,24 +2,42 @@
 
 from __future__ import annotations
 
-from ..models import Cluster, Idea, Participant, Workshop
+from ..models import Activity, Cluster, Idea, Participant, Workshop
 
 
-def idea_payload(idea: Idea, author: Participant) -> dict:
-    """An idea as every screen in the workshop sees it."""
+def idea_payload(idea: Idea, author: Participant,
+                 merged: list[tuple[Idea, Participant]] = ()) -> dict:
+    """An idea as every screen in the workshop sees it.
+
+    `merged` are the ideas merged into it, with their authors: all of them are its authors.
+    """
+    authors = {author.id: _author(author)}
+    for _idea, other in merged:
+        authors.setdefault(other.id, _author(other))
     return {
         "id": idea.id,
         "text": idea.text,
+        "activity_id": idea.activity_id,
         "cluster_id": idea.cluster_id,
         "position": idea.position,
         "hidden": idea.hidden,
-        "author": {
-            "id": author.id,
-            "nickname": author.nickname,
-            "organisation_type": author.organisation_type,
-        },
+        "author": authors[author.id],
+        "authors": list(authors.values()),
+        "merged_idea_ids": [merged_idea.id for merged_idea, _ in merged],
+        # The board's "Undo merge" undoes the latest (merges into one idea go last first).
+        "merge_ids": sorted({merged_idea.merge_id for merged_idea, _ in merged}),
         "created_at": idea.created_at.isoformat(),
         "edited_at": idea.edited_at.isoformat() if idea.edited_at else None,
+        "edited_by_facilitator": idea.edited_by_facilitator,
+    }
+
+
+def _author(person: Participant) -> dict:
+    # In an anonymous workshop nobody was asked for a nickname: it is "" for everyone.
+    return {
+        "id": person.id,
+        "nickname": person.nickname,
+        "organisation_type": person.organisation_type,
     }
 
 
@@ -45,4 +63,26 @@ def workshop_payload(workshop: Workshop) -> dict:
         "votes_per_idea": workshop.votes_per_idea,
         "language": workshop.language,
         "joins_locked": workshop.joins_locked,
+        "current_activity_id": workshop.current_activity_id,
+        "input_paused": workshop.input_paused,
+        "anonymous": workshop.anonymous,
+    }
+
+
+def activity_payload(activity: Activity) -> dict:
+    """One activity of the agenda, its settings and its timer as they are stored."""
+    return {
+        "id": activity.id,
+        "position": activity.position,
+        "kind": activity.kind,
+        "title": activity.title,
+        "prompt": activity.prompt,
+        "duration_seconds": activity.duration_seconds,
+        "closes_when_time_up": activity.closes_when_time_up,
+        "private": activity.private,
+        "revealed": activity.revealed_at is not None,
+        "vote_budget": activity.vote_budget,
+        "votes_per_idea": activity.votes_per_idea,
+        "source_activity_id": activity.source_activity_id,
+        "cluster_ids": activity.cluster_ids,
     }

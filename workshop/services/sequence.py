@@ -13,7 +13,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from ..domain.errors import DomainError
-from ..domain.phases import Phase
+from ..domain.phases import Phase, Room
 from ..domain.protocol import Fact
 from ..models import FactLog, Workshop, utcnow
 from .access import Actor
@@ -26,8 +26,9 @@ class Turn:
     """The workshop's row, locked by this command, and the sequence number it set aside."""
 
     workshop_id: int
-    phase: Phase  # as it stands under the lock, where no phase.set can change it
+    room: Room  # as it stands under the lock, where no move or pause can change it
     number: int
+    activity_id: int | None  # the current activity, under the same lock
 
 
 def take_turn(session: Session, actor: Actor) -> Turn:
@@ -35,7 +36,7 @@ def take_turn(session: Session, actor: Actor) -> Turn:
 
     For a participant's idea commands: they read what they need unlocked, then call this
     before their first write, so the row is held for a few statements and the commit rather
-    than the whole command. The turn holds the phase: they pass turn.phase to
+    than the whole command. The turn holds the room: they pass turn.room to
     access.hold_phase before they change anything, and the turn to stamp, or to give_back
     when they end up telling nobody.
     """
@@ -52,11 +53,13 @@ def take_turn(session: Session, actor: Actor) -> Turn:
     row = session.execute(
         update(Workshop).where(Workshop.id == actor.workshop_id)
         .values(sequence=Workshop.sequence + 1)
-        .returning(Workshop.sequence, Workshop.phase)
+        .returning(Workshop.sequence, Workshop.phase, Workshop.input_paused,
+                   Workshop.closes_at, Workshop.current_activity_id)
     ).one_or_none()
     if row is None:
         raise DomainError("not_found", "no such workshop")
-    return Turn(actor.workshop_id, Phase(row.phase), row.sequence)
+    return Turn(actor.workshop_id, Room(Phase(row.phase), row.input_paused, row.closes_at),
+                row.sequence, row.current_activity_id)
 
 
 def give_back(session: Session, turn: Turn) -> None:

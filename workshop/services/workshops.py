@@ -1,4 +1,4 @@
-"""Creating workshops, finding one by its code, moving it through phases, closing joins."""
+"""Creating workshops, finding one by its code, closing joins."""
 
 from __future__ import annotations
 
@@ -8,17 +8,17 @@ from sqlalchemy.orm import Session, joinedload
 
 from ..domain.codes import new_join_code, normalise_join_code
 from ..domain.errors import DomainError
-from ..domain.phases import Phase, tallies_visible
+from ..domain.phases import Phase
 from ..domain.protocol import Audience, Fact
 from ..domain.text import clean_text
-from ..domain.votes import check_vote_settings
+from ..domain.votes import DEFAULT_VOTE_BUDGET, check_vote_settings
 from ..domain.workshops import LANGUAGES, QUESTION_MAX_LENGTH, TITLE_MAX_LENGTH
 from ..models import Facilitator, Workshop, WorkshopFacilitator, utcnow
 from . import audit
-from .access import Actor, phase_of, workshop_for_change
+from .access import Actor, workshop_for_change
+from .agenda import Planned, start_agenda
 from .payloads import workshop_payload
-from .sequence import current_sequence, stamp
-from .votes import results
+from .sequence import current_sequence
 
 
 def create_workshop(
@@ -26,17 +26,20 @@ def create_workshop(
     facilitator: Facilitator,
     *,
     title: str,
-    question: str,
-    vote_budget: int,
-    votes_per_idea: int | None,
+    question: str = "",
+    vote_budget: int = DEFAULT_VOTE_BUDGET,
+    votes_per_idea: int | None = None,
     language: str,
+    agenda: list[Planned] | None = None,
+    anonymous: bool = False,
 ) -> tuple[Workshop, list[Fact]]:
-    """A new workshop, open for posting, with a fresh unguessable join code.
+    """A new workshop on its welcome screen, with a fresh unguessable join code.
 
-    Nobody is told: nobody is in it yet.
+    Its agenda is the one given (a method's), else welcome, brainstorm on the question,
+    group, vote and results. Nobody is told: nobody is in it yet.
     """
     title = clean_text(title, max_length=TITLE_MAX_LENGTH, required=True, field_name="title")
-    question = clean_text(question, max_length=QUESTION_MAX_LENGTH, required=True,
+    question = clean_text(question, max_length=QUESTION_MAX_LENGTH, required=agenda is None,
                           field_name="question")
     budget, cap = check_vote_settings(vote_budget, votes_per_idea)
     if language not in LANGUAGES:
@@ -44,18 +47,22 @@ def create_workshop(
     for _attempt in range(5):
         workshop = Workshop(
             facilitator_id=facilitator.id, title=title, question=question,
-            join_code=new_join_code(), phase=Phase.POSTING.value, vote_budget=budget,
-            votes_per_idea=cap, language=language, sequence=0, created_at=utcnow(),
+            join_code=new_join_code(), phase=Phase.LOBBY.value, vote_budget=budget,
+            votes_per_idea=cap, language=language, anonymous=bool(anonymous), sequence=0,
+            created_at=utcnow(),
         )
         try:
             with session.begin_nested():
                 session.add(workshop)
         except IntegrityError:
             continue  # 40 bits rarely collide; when they do, draw again
+        activities = start_agenda(session, workshop, agenda, question=question,
+                                  vote_budget=budget, votes_per_idea=cap, language=language)
         audit.record(session, Actor(workshop.id, facilitator_id=facilitator.id),
                      "workshop.create", {"workshop_id": workshop.id},
-                     after={"title": title, "question": question, "vote_budget": budget,
-                            "votes_per_idea": cap, "language": language})
+                     after={"title": title, "question": workshop.question,
+                            "language": language, "anonymous": workshop.anonymous,
+                            "agenda": [f"{a.kind}: {a.title}" for a in activities]})
         session.flush()
         return workshop, []
     raise DomainError("join_code_exhausted", "could not draw a free join code")
@@ -79,26 +86,6 @@ def workshop_by_code(session: Session, typed_code: str) -> Workshop | None:
     if not code:
         return None
     return session.execute(select(Workshop).where(Workshop.join_code == code)).scalar_one_or_none()
-
-
-def set_phase(session: Session, actor: Actor, phase: str) -> tuple[dict, list[Fact]]:
-    """Move the workshop to a phase; entering results reveals the ranked votes to all."""
-    workshop = workshop_for_change(session, actor)
-    try:
-        new_phase = Phase(phase)
-    except ValueError:
-        raise DomainError("invalid_phase", "unknown phase", field="phase") from None
-    if phase_of(workshop) is new_phase:
-        return {"phase": new_phase.value}, []
-    audit.record(session, actor, "phase.set", {"workshop_id": workshop.id},
-                 before={"phase": workshop.phase}, after={"phase": new_phase.value})
-    workshop.phase = new_phase.value
-    session.flush()
-    facts = [Fact("phase.changed", workshop.id, {"phase": new_phase.value})]
-    if tallies_visible(new_phase):
-        facts.append(Fact("results.revealed", workshop.id,
-                          {"results": results(session, workshop.id)}))
-    return {"phase": new_phase.value}, stamp(session, facts)
 
 
 def lock_joins(session: Session, actor: Actor, locked: bool) -> tuple[dict, list[Fact]]:

@@ -20,6 +20,7 @@ from ..realtime.wiring import realtime
 from ..services import team, workshops
 from ..services.access import Actor
 from .forms import WorkshopForm, first_errors
+from .methods import chosen_agenda, method_choices
 from .participants import browser_participant, join_url, live_page_data
 from .signed_in import current_facilitator, own_workshop, owns, signin_required
 
@@ -54,7 +55,7 @@ def workshop_list():
 @bp.route("/new", methods=["GET", "POST"], endpoint="new")
 @signin_required
 def new_workshop():
-    """Create a workshop: title, question, votes and language; then open its board."""
+    """Create a workshop: title, method or question, votes and language; then its board."""
     form = WorkshopForm()
     errors: dict[str, str] = {}
     if form.is_submitted():
@@ -65,7 +66,9 @@ def new_workshop():
                 workshops.create_workshop(
                     session, facilitator, title=form.title.data, question=form.question.data,
                     vote_budget=form.vote_budget.number,
-                    votes_per_idea=form.votes_per_idea.number, language=form.language.data))))
+                    votes_per_idea=form.votes_per_idea.number, language=form.language.data,
+                    anonymous=form.anonymous.data,
+                    agenda=chosen_agenda(session, facilitator, form)))))
             if outcome.failure:
                 abort(503)
             if outcome.refusal is None:
@@ -75,7 +78,7 @@ def new_workshop():
             errors = {error.details.get("field", "form"): message_for(error.code, error.details)}
     return render_template(
         "workshop_new.html", form=form, errors=errors, languages=LANGUAGE_NAMES,
-        max_vote_budget=MAX_VOTE_BUDGET,
+        max_vote_budget=MAX_VOTE_BUDGET, method_choices=method_choices(),
     ), 400 if errors else 200
 
 

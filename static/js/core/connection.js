@@ -18,14 +18,20 @@ export const FACTS = new Set([
   "idea.shown",
   "clusters.changed",
   "phase.changed",
+  "agenda.changed",
   "results.revealed",
   "presence.changed",
   "votes.progressed",
   "workshop.changed",
+  "timer.changed",
+  "idea.merged",
+  "idea.unmerged",
+  "input.changed",
 ]);
 
 // Commands that create something: each carries a client key, so a re-send stores it once.
-const CREATING = new Set(["idea.post", "vote.cast", "cluster.create"]);
+// An adjustment of the timer carries one too: sent twice, it would move the deadline twice.
+const CREATING = new Set(["idea.post", "vote.cast", "cluster.create", "idea.merge", "timer.adjust"]);
 // Commands whose "not found" after a re-send means the first send already did the job.
 const REMOVING = new Set(["idea.delete", "cluster.delete"]);
 // Refusals that may go away by themselves; any other refusal is the server's final word.
@@ -141,6 +147,7 @@ export class Connection {
     this.everConnected = false;
     this.state = "connecting";
     this.reconnectedTimer = null;
+    this.syncListeners = [];
 
     const who = page.token ? `participant-${fingerprint(page.token)}` : page.role;
     this.outbox = new Outbox(`tupa.outbox.${page.workshop_id}.${who}`);
@@ -195,6 +202,11 @@ export class Connection {
   /** True while the socket is connected and the page holds a current snapshot. */
   get live() {
     return this.socket.connected && this.synced;
+  }
+
+  /** Call `listener(data, sentAt, answeredAt)` after each answered sync (timer.js sets its clock). */
+  onSync(listener) {
+    this.syncListeners.push(listener);
   }
 
   /** Ask for a fresh snapshot now. */
@@ -257,10 +269,14 @@ export class Connection {
     this.ahead.clear();
     let answer = null;
     let attempt = 0;
+    let sentAt = 0;
+    let answeredAt = 0;
     while (this.socket.connected) {
       // A screen that has drawn the workshop before asks only for what it missed since.
       const payload = this.lastSeq === null ? {} : { since: this.lastSeq };
+      sentAt = Date.now();
       answer = await this.ask("workshop.sync", payload, SYNC_WAIT_MS);
+      answeredAt = Date.now();
       if (answer && (answer.ok || !TRY_AGAIN.has(answer.error && answer.error.code))) break;
       answer = null;
       await pause(retryDelay(attempt));
@@ -274,6 +290,7 @@ export class Connection {
       return;
     }
     const data = answer.data;
+    for (const listener of this.syncListeners) listener(data, sentAt, answeredAt);
     if (Array.isArray(data.missed)) {
       // Catching up: the missed facts, in order, exactly as they would have arrived.
       for (const { name, payload } of data.missed) {
