@@ -11,8 +11,8 @@ from collections.abc import Callable
 from sqlalchemy.orm import Session
 
 from ..domain.protocol import Fact
-from ..models import Workshop
-from . import clusters, ideas, participants, presence, votes, workshops
+from ..models import Workshop, utcnow
+from . import agenda, clusters, ideas, participants, presence, timer, votes, workshops
 from .access import Actor, participant_of, readable_workshop
 from .sequence import missed_facts
 
@@ -21,11 +21,13 @@ SnapshotPart = Callable[[Session, Actor, Workshop], dict]
 # In this order: the sequence number comes first, so nothing read after it is older.
 PARTS: tuple[SnapshotPart, ...] = (
     workshops.snapshot_part,
+    agenda.snapshot_part,
     ideas.snapshot_part,
     clusters.snapshot_part,
     votes.snapshot_part,
     presence.snapshot_part,
     participants.snapshot_part,
+    timer.snapshot_part,
 )
 
 
@@ -33,8 +35,15 @@ def sync(session: Session, actor: Actor, since: int | None = None) -> tuple[dict
     """What a (re)connecting screen needs: the facts it missed since `since`, else a snapshot.
 
     Facilitators always get the snapshot: it also carries presence, which is not logged. A
-    catch-up is only ever what the reader could have heard and may still see.
+    catch-up is only ever what the reader could have heard and may still see. Either answer
+    carries the server's clock, read last: a screen sets its own by it to count down a timer.
     """
+    answer, facts = _missed_or_snapshot(session, actor, since)
+    return {**answer, "server_now": timer.moment(utcnow())}, facts
+
+
+def _missed_or_snapshot(session: Session, actor: Actor,
+                        since: int | None) -> tuple[dict, list[Fact]]:
     if since is not None and not actor.is_facilitator:
         readable_workshop(session, actor)
         me = participant_of(session, actor)

@@ -139,6 +139,7 @@ export function mountTimer(host, store, connection, { controls = false } = {}) {
     host.dataset.state = shownPhase;
     setAttr(face, "data-left-ms", left === null ? null : Math.round(left));
     setAttr(face, "data-deadline", state && state.deadline ? state.deadline : null);
+    setAttr(face, "data-offset-ms", Math.round(clock.offset));
     const planned = state && state.duration_seconds ? state.duration_seconds * 1000 : null;
     setText(face, left === null ? (planned ? clockText(planned) : "--:--") : clockText(left));
     let words = "";
@@ -230,13 +231,14 @@ function drawControls(host, store, connection) {
         remove: phase === "idle" || up,
         stop: phase === "idle",
       };
+      // The focus stays on the controls: a button about to go hands it to its successor.
+      const going = Object.keys(hide).find((name) => hide[name] && document.activeElement === all[name]);
       for (const [name, hidden] of Object.entries(hide)) {
-        const node = all[name];
-        if (node.hidden === hidden) continue;
-        // The focus stays on the controls: a button about to go hands it to its successor.
-        const focused = hidden && document.activeElement === node;
-        node.hidden = hidden;
-        if (focused) (REPLACED_BY[name] && !hide[REPLACED_BY[name]] ? all[REPLACED_BY[name]] : all.start).focus();
+        if (all[name].hidden !== hidden) all[name].hidden = hidden;
+      }
+      if (going) {
+        const next = REPLACED_BY[going];
+        (next && !hide[next] ? all[next] : all.start).focus();
       }
     },
   };
