@@ -19,8 +19,9 @@ import { phaseOf, phases } from "../features/phases.js";
 import { presence } from "../features/presence.js";
 import { rankedResults, results } from "../features/results.js";
 import { votes } from "../features/votes.js";
+import { mountTimer, timer } from "../features/timer.js";
 
-const store = new Store([phases, ideas, clusters, votes, results, presence], { seesHidden: true });
+const store = new Store([phases, ideas, clusters, votes, results, presence, timer], { seesHidden: true });
 const columns = new Map(); // "ungrouped" or cluster id -> the elements of its column
 const renaming = new Set();
 let dragging = false;
@@ -72,6 +73,8 @@ const connection = new Connection(page, {
     showNotice(say("sign_in_again"), { link: { href: page.board_url, text: say("sign_in_again_link") } });
   },
 });
+
+mountTimer($("activity-timer"), store, connection, { controls: true });
 
 const cards = new IdeaCards({
   className: "idea idea-card",

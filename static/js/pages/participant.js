@@ -12,11 +12,12 @@ import { ideaLength, ideaName, ideaTextProblem, ideas, writtenBy } from "../feat
 import { POSTING, VOTING, phaseOf, phases } from "../features/phases.js";
 import { rankedResults, results } from "../features/results.js";
 import { myVotes, votes, votesLeft } from "../features/votes.js";
+import { mountTimer, timer } from "../features/timer.js";
 
 // Counter thresholds read out to screen readers; the visible counter changes on every key.
 const COUNTER_SPOKEN_AT = [100, 50, 20, 10, 0];
 
-const store = new Store([phases, ideas, clusters, votes, results], { seesHidden: false });
+const store = new Store([phases, ideas, clusters, votes, results, timer], { seesHidden: false });
 const editing = new Set(); // ids of the participant's ideas whose edit form is open
 
 const $ = (id) => document.getElementById(id);
@@ -69,6 +70,8 @@ const connection = new Connection(page, {
     showNotice(say("join_again"), { link: { href: page.join_url, text: say("join_again_link") } });
   },
 });
+
+mountTimer($("activity-timer"), store, connection);
 
 const cards = new IdeaCards({
   own: { edit: startEditing, remove: deleteIdea, save: saveEdit, cancel: (idea) => stopEditing(idea.id) },
