@@ -157,11 +157,15 @@ def make_participant(app):
 def add_idea(app):
     """Factory: a committed idea, whatever the workshop's phase; returns its id."""
 
-    def add(participant, text="An idea", *, hidden=False, key=None):
+    def add(participant, text="An idea", *, hidden=False, key=None, activity_id=None):
         with app.app_context():
+            if activity_id is None:
+                # The question it answers: the workshop's first brainstorm, unless told.
+                activity_id = next((a.id for a in agenda.activities_of(
+                    db.session, participant.workshop_id) if a.kind == "brainstorm"), None)
             idea = Idea(workshop_id=participant.workshop_id, participant_id=participant.id,
                         text=text, hidden=hidden, client_key=key or f"seed-{text}",
-                        created_at=utcnow())
+                        activity_id=activity_id, created_at=utcnow())
             db.session.add(idea)
             db.session.commit()
             return idea.id

@@ -13,6 +13,7 @@ from arrange import as_facilitator, as_participant, signed_in
 from workshop import offload
 from workshop.extensions import db
 from workshop.reports.formats import CSV_COLUMNS, export_filename, ideas_csv, inert, workshop_json
+from workshop.reports.gather import workshop_export
 from workshop.services import agenda, clusters, ideas, votes
 
 
@@ -24,6 +25,11 @@ def _export(*, votes_hidden=False, text="Penkit pysäkeille: ä, ö, å", votes_
                      "vote_budget": 5, "votes_per_idea": 5, "language": "fi",
                      "created_at": "2025-03-14T08:00:00+00:00"},
         "votes_hidden_until_reveal": votes_hidden,
+        "agenda": [
+            {"id": 20, "position": 0, "kind": "brainstorm", "title": "Ideat",
+             "prompt": "Miten voisimme ...?"},
+            {"id": 21, "position": 1, "kind": "vote", "title": "Äänestys", "prompt": ""},
+        ],
         "participants": [
             {"pseudonym": "p1", "organisation_type": "city", "organisation_name": "Åbo stad",
              "joined_at": "2025-03-14T08:05:00+00:00"},
@@ -31,16 +37,19 @@ def _export(*, votes_hidden=False, text="Penkit pysäkeille: ä, ö, å", votes_
              "joined_at": "2025-03-14T08:06:00+00:00"},
         ],
         "ideas": [
-            {"id": 1, "participant": "p1", "text": text, "cluster_id": 10, "hidden": False,
+            {"id": 1, "participant": "p1", "text": text, "activity_id": 20, "cluster_id": 10,
+             "hidden": False,
              "created_at": "2025-03-14T08:10:00+00:00", "edited_at": None,
              "votes": None if votes_hidden else votes_on_idea},
-            {"id": 2, "participant": "p2", "text": "@SUM(A1:A2)", "cluster_id": None,
+            {"id": 2, "participant": "p2", "text": "@SUM(A1:A2)", "activity_id": 20,
+             "cluster_id": None,
              "hidden": True, "created_at": "2025-03-14T08:11:00+00:00", "edited_at": None,
              "votes": None if votes_hidden else 0},
         ],
         "clusters": [{"id": 10, "name": "-Sijainti", "position": 1, "idea_ids": [1]}],
         "votes": [] if votes_hidden else [
-            {"participant": "p2", "idea_id": 1, "created_at": "2025-03-14T09:00:00+00:00"},
+            {"participant": "p2", "idea_id": 1, "activity_id": 21,
+             "created_at": "2025-03-14T09:00:00+00:00"},
         ],
         "audit_log": [
             {"id": 1, "at": "2025-03-14T08:30:00+00:00", "who": {"facilitator": 3},
@@ -73,6 +82,7 @@ def test_csv_has_one_row_per_idea_with_cluster_votes_and_author():
         "idea_id": "1", "text": "Penkit pysäkeille: ä, ö, å", "cluster": "'-Sijainti",
         "votes": "3", "organisation_type": "city", "organisation_name": "Åbo stad",
         "posted_at": "2025-03-14T08:10:00+00:00", "hidden": "false",
+        "question": "Miten voisimme ...?",
     }
     second = dict(zip(rows[0], rows[2], strict=True))
     assert second["cluster"] == "" and second["votes"] == "0" and second["hidden"] == "true"
@@ -105,8 +115,8 @@ def test_json_carries_schema_version_and_unescaped_text():
     assert document["schema_version"] == 1
     assert "ä, ö, å".encode() in data  # readable in any editor, not \u escapes
     assert set(document) == {"schema_version", "exported_at", "workshop",
-                             "votes_hidden_until_reveal", "participants", "ideas", "clusters",
-                             "votes", "audit_log"}
+                             "votes_hidden_until_reveal", "agenda", "participants", "ideas",
+                             "clusters", "votes", "audit_log"}
     assert document["votes_hidden_until_reveal"] is False
     assert document["audit_log"][0]["command"] == "idea.hide"
 
@@ -237,3 +247,31 @@ def test_a_download_is_written_off_the_event_loop(app, held_workshop):
         if before is not None:
             offload.install(app, before)
     assert {"ideas_csv", "workshop_json"} <= set(handed)
+
+
+def test_the_export_names_each_ideas_question_and_each_votes_vote(
+        session, make_workshop, make_participant, add_idea):
+    workshop = make_workshop(phase="posting")
+    board = as_facilitator(workshop)
+    second, _ = agenda.add_activity(session, board, "q2", "brainstorm", "More",
+                                    prompt="And what else?", position=2)
+    session.commit()
+    author, _ = make_participant(workshop)
+    first_idea = add_idea(author, "Benches")
+    second_idea = add_idea(author, "Shelter", activity_id=second["activity"]["id"])
+    agenda.set_phase(session, board, "voting")
+    votes.cast_vote(session, as_participant(author), "v1", second_idea)
+    agenda.set_phase(session, board, "results")
+    session.commit()
+
+    export, _ = workshop_export(session, board)
+    rows = _rows(ideas_csv(export))
+
+    questions = {a["id"]: a["prompt"] for a in export["agenda"]}
+    assert [questions[i["activity_id"]] for i in export["ideas"]] == [
+        "How might we ...?", "And what else?"]
+    assert [i["id"] for i in export["ideas"]] == [first_idea, second_idea]
+    vote = next(a for a in export["agenda"] if a["kind"] == "vote")
+    assert [(v["idea_id"], v["activity_id"]) for v in export["votes"]] == [
+        (second_idea, vote["id"])]
+    assert [row[-1] for row in rows[1:]] == ["How might we ...?", "And what else?"]

@@ -189,7 +189,7 @@ def test_create_a_workshop_with_the_defaults(app, make_facilitator):
         workshop = db.session.execute(select(Workshop)).scalar_one()
         assert (workshop.title, workshop.vote_budget, workshop.votes_per_idea,
                 workshop.language, workshop.phase, workshop.facilitator_id) == (
-            "Bättre busshållplatser", 5, 5, "sv", "posting", facilitator.id)
+            "Bättre busshållplatser", 5, 5, "sv", "lobby", facilitator.id)
     assert response.headers["Location"] == f"/workshops/{workshop.id}"
 
 

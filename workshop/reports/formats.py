@@ -22,6 +22,7 @@ CSV_COLUMNS = (
     "organisation_name",
     "posted_at",
     "hidden",
+    "question",
 )
 
 # A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
@@ -37,6 +38,7 @@ def ideas_csv(export: dict) -> bytes:
     """One row per idea, UTF-8 with a byte order mark so that Excel shows ä, ö and å."""
     authors = {person["pseudonym"]: person for person in export["participants"]}
     cluster_names = {cluster["id"]: cluster["name"] for cluster in export["clusters"]}
+    questions = {activity["id"]: activity["prompt"] for activity in export["agenda"]}
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(CSV_COLUMNS)
@@ -51,6 +53,7 @@ def ideas_csv(export: dict) -> bytes:
             inert(author.get("organisation_name", "")),
             idea["created_at"],
             "true" if idea["hidden"] else "false",
+            inert(questions.get(idea["activity_id"], "")),
         ])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
@@ -62,6 +65,7 @@ def workshop_json(export: dict) -> bytes:
         "exported_at": export["exported_at"],
         "workshop": export["workshop"],
         "votes_hidden_until_reveal": export["votes_hidden_until_reveal"],
+        "agenda": export["agenda"],
         "participants": export["participants"],
         "ideas": export["ideas"],
         "clusters": export["clusters"],
