@@ -337,7 +337,6 @@ def test_a_participant_cannot_run_facilitator_commands(app, make_room):
 
 PARTICIPANT_COMMANDS = [
     ("idea.post", lambda r: {"key": "k", "text": "From the front"}),
-    ("idea.edit", lambda r: {"idea_id": r.idea_id, "text": "Better words"}),
     ("vote.cast", lambda r: {"key": "v", "idea_id": r.idea_id}),
     ("vote.retract", lambda r: {"key": "v"}),
 ]
@@ -677,9 +676,8 @@ def test_a_phone_back_online_gets_just_what_it_missed(make_room, participant_soc
 
     assert [(m["name"], m["payload"]) for m in answer["missed"]] == live
     assert answer["seq"] == live[-1][1]["seq"] == seen + 3
-    assert ok(command(back, "workshop.sync", {"since": answer["seq"]})) == {
-        "seq": answer["seq"], "missed": []
-    }
+    again = ok(command(back, "workshop.sync", {"since": answer["seq"]}))
+    assert {"seq": again["seq"], "missed": again["missed"]} == {"seq": answer["seq"], "missed": []}
 
 
 def test_a_snapshot_answers_what_a_catch_up_cannot(make_room):

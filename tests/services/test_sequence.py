@@ -33,12 +33,15 @@ def test_a_participant_catches_up_on_what_they_missed(session, make_workshop, ma
     _, second = ideas.post_idea(session, actor, "k2", "Two")
 
     caught_up, facts = snapshot.sync(session, actor, since=1)
+    nothing_missed = snapshot.sync(session, actor, since=2)[0]
 
     assert facts == []
+    # Every answer also carries the server's clock, for the screens' timers.
+    assert caught_up.pop("server_now").endswith("Z") and nothing_missed.pop("server_now")
     assert caught_up == {"seq": 2, "missed": [
         {"name": "idea.posted", "payload": {"seq": 2, **second[0].payload}}
     ]}
-    assert snapshot.sync(session, actor, since=2)[0] == {"seq": 2, "missed": []}
+    assert nothing_missed == {"seq": 2, "missed": []}
     for since in (None, 3, -1):
         assert "missed" not in snapshot.sync(session, actor, since=since)[0]
     assert "presence" in snapshot.sync(session, as_facilitator(workshop), since=1)[0]

@@ -16,7 +16,7 @@ from workshop.domain.agenda import MAX_DURATION_SECONDS
 from workshop.extensions import db
 from workshop.models import Activity, AuditEntry, Workshop, utcnow
 from workshop.realtime import commands
-from workshop.services import audit, snapshot, timer
+from workshop.services import agenda, audit, snapshot, timer
 
 NOW = utcnow().replace(microsecond=250000)
 
@@ -305,6 +305,24 @@ def test_a_timer_that_runs_again_is_told_again_when_it_runs_out(session, make_wo
 
     assert again["timer"]["state"] == "running" and current(session, workshop).time_up_at is None
     assert len(timer.expire_timers(session, at(131))) == 1
+
+
+def test_an_activity_keeps_its_timer_and_going_back_to_it_tells_it_and_closes_input_again(
+        app, session, make_workshop):
+    workshop = make_workshop(phase="posting")
+    closing_when_time_is_up(app, workshop)
+    facilitator = as_facilitator(workshop)
+    started, _ = timer.start_timer(session, facilitator, 300, now=NOW)
+    brainstorm = started["activity_id"]
+    other = next(a.id for a in agenda.activities_of(session, workshop.id) if a.id != brainstorm)
+
+    agenda.go_to(session, facilitator, other)
+    assert session.get(Workshop, workshop.id).closes_at is None
+    _, facts = agenda.go_to(session, facilitator, brainstorm)
+
+    [told] = [f for f in facts if f.name == "phase.changed"]
+    assert told.payload["activity"]["timer"]["deadline"] == started["timer"]["deadline"]
+    assert session.get(Workshop, workshop.id).closes_at == at(300)
 
 
 def test_the_snapshot_carries_the_current_timer_and_the_server_s_clock(session, make_workshop):

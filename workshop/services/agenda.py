@@ -28,6 +28,7 @@ from . import audit
 from .access import Actor, workshop_for_change
 from .payloads import activity_payload
 from .sequence import stamp
+from .timer import timer_payload
 from .votes import results, vote_in_focus
 
 # Which kind of activity each kind's source must be.
@@ -294,7 +295,8 @@ def _enter(workshop: Workshop, activity: Activity) -> None:
 def _entered(session: Session, workshop: Workshop, activity: Activity) -> list[Fact]:
     facts = [Fact("phase.changed", workshop.id, {
         "phase": workshop.phase, "activity_id": activity.id,
-        "activity": activity_payload(activity)})]
+        # With its timer: an activity returned to may have one running, or ended.
+        "activity": {**activity_payload(activity), "timer": timer_payload(activity, utcnow())}})]
     if tallies_visible(Phase(workshop.phase)):
         vote = vote_in_focus(session, workshop)
         facts.append(Fact("results.revealed", workshop.id, {
