@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from .domain.agenda import ActivityKind
 from .domain.ideas import CLUSTER_NAME_MAX_LENGTH, IDEA_MAX_LENGTH
 from .domain.people import OrganisationType
 from .domain.phases import Phase
@@ -28,6 +29,16 @@ PHASE_HELP = {
     Phase.VOTING.value: _l("Give your votes to the ideas you find best. Nobody sees the "
                            "counts until the results."),
     Phase.RESULTS.value: _l("The votes are counted. Here are the results."),
+}
+
+# The kinds of activity in words, as the board's agenda lists them.
+KIND_NAMES = {
+    ActivityKind.WELCOME.value: _l("Welcome"),
+    ActivityKind.BRAINSTORM.value: _l("Brainstorm"),
+    ActivityKind.GROUP.value: _l("Grouping"),
+    ActivityKind.VOTE.value: _l("Dot vote"),
+    ActivityKind.RESULTS.value: _l("Results"),
+    ActivityKind.DISCUSSION.value: _l("Discussion or break"),
 }
 
 ORGANISATION_TYPE_NAMES = {
@@ -121,6 +132,70 @@ CLIENT_MESSAGES = {
                                  "ungrouped."),
     "cluster_created": _l("Cluster \u201c%(name)s\u201d created."),
     "cluster_name_empty": _l("Please give the cluster a name."),
+    # The agenda: what to do now on the phone and the projector, the board's agenda panel.
+    "instruction_welcome": _l("Welcome! The workshop starts soon."),
+    "instruction_brainstorm": _l("Post your ideas: %(prompt)s"),
+    "instruction_group": _l("The facilitator is grouping the ideas. Watch them come together."),
+    "instruction_vote": _l("Vote: you have %(count)s dots"),
+    "instruction_vote_capped": _l("Vote: you have %(count)s dots (at most %(cap)s on one idea)"),
+    "instruction_vote_one": _l("Vote: you have 1 dot"),
+    "instruction_vote_none": _l("You have given all your dots."),
+    "instruction_results": _l("Results"),
+    "instruction_discussion": _l("Discussion"),
+    "people_here": _l("%(count)s here"),
+    "activity_now": _l("Now: %(title)s"),
+    "activity_named": _l("%(kind)s: %(title)s"),
+    "agenda_steps": _l("Move through the agenda"),
+    "agenda_list": _l("Activities in order"),
+    "agenda_back": _l("Back"),
+    "agenda_back_named": _l("Back: %(title)s"),
+    "agenda_next": _l("Next"),
+    "agenda_next_named": _l("Next: %(title)s"),
+    "agenda_now": _l("Now"),
+    "go_here": _l("Go here"),
+    "go_here_named": _l("Go here: %(title)s"),
+    "minutes_planned": _l("%(count)s min"),
+    "edit_agenda": _l("Edit agenda"),
+    "edit_activity_named": _l("Edit: %(title)s"),
+    "move_up": _l("Move up"),
+    "move_up_named": _l("Move up: %(title)s"),
+    "move_down": _l("Move down"),
+    "move_down_named": _l("Move down: %(title)s"),
+    "remove": _l("Remove"),
+    "remove_activity_named": _l("Remove: %(title)s"),
+    "confirm_remove_activity": _l("Remove \u201c%(title)s\u201d from the agenda?"),
+    "add_activity": _l("Add an activity"),
+    "add_activity_submit": _l("Add to the agenda"),
+    "activity_kind": _l("Kind of activity"),
+    "activity_kind_fixed": _l("The kind of an activity stays. To change it, add a new one."),
+    "activity_title": _l("Title"),
+    "activity_prompt": _l("Question or prompt"),
+    "activity_prompt_hint": _l("Participants see it on their phones. A brainstorm needs its "
+                               "question."),
+    "activity_minutes": _l("Planned minutes"),
+    "activity_minutes_hint": _l("Leave empty for no time box."),
+    "activity_closes": _l("Close input when time is up"),
+    "activity_private": _l("Private: each participant sees only their own ideas until you "
+                           "reveal them"),
+    "activity_dots": _l("Dots per participant"),
+    "activity_cap": _l("Most dots on one idea"),
+    "activity_cap_hint": _l("Leave empty to allow every dot on one idea."),
+    "activity_ideas_from": _l("Ideas from"),
+    "activity_every_question": _l("Every question"),
+    "activity_results_of": _l("Results of"),
+    "activity_last_vote": _l("The last vote before it"),
+    "activity_clusters": _l("Only the ideas of these clusters"),
+    "activity_clusters_hint": _l("Tick none to vote over every idea."),
+    "activity_no_clusters": _l("No clusters yet."),
+    "activity_title_empty": _l("Please give the activity a title."),
+    "activity_prompt_needed": _l("A brainstorm needs its question."),
+    "activity_dots_invalid": _l("Give the dots as a whole number from 1 to 100."),
+    "activity_cap_invalid": _l("Give the most dots on one idea as a whole number from 1 to "
+                               "%(max)s, or leave it empty."),
+    "activity_adding": _l("Adding to the agenda: %(title)s"),
+    "activity_saving": _l("Saving: %(title)s"),
+    "activity_moved": _l("Moving %(title)s to place %(position)s of %(count)s."),
+    "activity_removing": _l("Removing from the agenda: %(title)s"),
     # The current activity's timer: on every screen, its controls on the board.
     "timer": _l("Timer"),
     "timer_left": _l("Time left"),
@@ -164,6 +239,7 @@ def client_messages() -> dict[str, str]:
     messages.update({f"phase_help.{key}": str(text) for key, text in PHASE_HELP.items()})
     messages.update({f"organisation_type.{key}": str(text)
                      for key, text in ORGANISATION_TYPE_NAMES.items()})
+    messages.update({f"kind.{key}": str(text) for key, text in KIND_NAMES.items()})
     return messages
 
 
@@ -173,5 +249,6 @@ def page_settings() -> dict:
         "idea_max_length": IDEA_MAX_LENGTH,
         "cluster_name_max_length": CLUSTER_NAME_MAX_LENGTH,
         "phases": [phase.value for phase in Phase],
+        "activity_kinds": [kind.value for kind in ActivityKind],
         "organisation_types": [kind.value for kind in OrganisationType],
     }

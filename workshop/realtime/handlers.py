@@ -98,7 +98,13 @@ def on_command(name: str, *args: Any) -> dict:
         return _refused(outcome.refusal.code, locale, outcome.refusal.details)
     if outcome.failure:
         return _refusal(outcome.failure, locale)  # the server's fault, not the sender's
-    return {"ok": True, "data": outcome.result}
+    result = outcome.result
+    if isinstance(result, dict) and "sockets" in result:
+        # A removed participant's phones: closed once the removal is committed, and their
+        # socket ids are nobody's business.
+        result = {k: v for k, v in result.items() if k != "sockets"}
+        realtime().hang_up(outcome.result["sockets"])
+    return {"ok": True, "data": result}
 
 
 def on_unknown_event(name: str, *_args: Any) -> dict:

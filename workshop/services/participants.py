@@ -41,8 +41,9 @@ def join(
     participant = Participant(
         workshop_id=workshop.id,
         token_hash=token_digest(token),
-        nickname=clean_text(nickname, max_length=NICKNAME_MAX_LENGTH, required=False,
-                            field_name="nickname"),
+        # An anonymous workshop asks for no nickname and keeps none, whatever is sent.
+        nickname="" if workshop.anonymous else clean_text(
+            nickname, max_length=NICKNAME_MAX_LENGTH, required=False, field_name="nickname"),
         organisation_type=kind.value,
         organisation_name=clean_text(organisation_name, max_length=ORGANISATION_NAME_MAX_LENGTH,
                                      required=False, field_name="organisation_name"),
@@ -55,11 +56,15 @@ def join(
 
 
 def participant_by_token(session: Session, token: object) -> Participant | None:
-    """The participant a browser token belongs to, or None for anything else."""
+    """The participant a browser token belongs to, or None for anything else.
+
+    A participant the facilitator removed is no one any more: their token opens nothing.
+    """
     if not isinstance(token, str) or not 20 <= len(token) <= 100:
         return None
     return session.execute(
-        select(Participant).where(Participant.token_hash == token_digest(token))
+        select(Participant).where(Participant.token_hash == token_digest(token),
+                                  Participant.removed_at.is_(None))
     ).scalar_one_or_none()
 
 
@@ -82,6 +87,7 @@ def participants_of(session: Session, actor: Actor) -> list[dict]:
             "joined_at": person.joined_at,
             "ideas": ideas.get(person.id, 0),
             "votes": votes.get(person.id, 0),
+            "removed": person.removed_at is not None,
         }
         for number, person in enumerate(people, start=1)
     ]

@@ -46,6 +46,7 @@ def cluster_payload(cluster: Cluster, idea_ids: list[int]) -> dict:
     return {
         "id": cluster.id,
         "name": cluster.name,
+        "activity_id": cluster.activity_id,
         "position": cluster.position,
         "idea_ids": idea_ids,
     }

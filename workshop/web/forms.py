@@ -17,7 +17,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import PasswordField, StringField
+from wtforms import BooleanField, PasswordField, StringField
 from wtforms.validators import AnyOf, EqualTo, StopValidation, ValidationError
 
 from ..domain.errors import DomainError
@@ -104,6 +104,8 @@ class WorkshopForm(FlaskForm):
     votes_per_idea = WholeNumberField(default="")
     language = StringField(default=lambda: str(get_locale()),
                            validators=[AnyOf(LANGUAGES, message=LANGUAGE_NOT_VALID)])
+    # Nicknames neither asked for nor shown; chosen once, before anyone joins.
+    anonymous = BooleanField(default=False)
 
     def validate_question(self, field: StringField) -> None:
         """Needed for the single question; a method brings its own questions."""

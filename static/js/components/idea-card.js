@@ -32,10 +32,13 @@ export class IdeaCard {
     this.node = element("li", { className, attrs: { "data-idea-id": idea.id } });
     this.text = element("p", { className: "idea-text", attrs: { id: `${this.uid}-text` } });
     this.meta = element("p", { className: "idea-meta" });
-    this.node.append(this.text, this.meta);
+    // "Edited by the facilitator", "Merged from 3 ideas": said on every screen.
+    this.marks = element("p", { className: "idea-marks" });
+    this.node.append(this.text, this.meta, this.marks);
     if (controls.own) this.buildOwn(controls.own);
     if (controls.moderate) this.buildModeration(controls.moderate);
     if (controls.move) this.buildMove(controls.move);
+    if (controls.merge) this.buildMerge(controls.merge);
     if (controls.moderate) this.node.append(this.moderationRow);
     if (controls.own) this.node.append(this.ownRow);
     if (controls.vote) this.buildVote(controls.vote);
@@ -75,6 +78,21 @@ export class IdeaCard {
     });
   }
 
+  buildMerge(merge) {
+    const id = `${this.uid}-merge`;
+    this.mergePick = element("input", { attrs: { type: "checkbox", id, "data-focus": id } });
+    this.unmerge = element("button", { className: "button-quiet", text: say("undo_merge"), attrs: { type: "button", "data-focus": `${this.uid}-unmerge` } });
+    this.node.append(element("div", { className: "card-merge button-row" }, [
+      element("span", { className: "choice" }, [
+        this.mergePick,
+        element("label", { text: say("select_for_merge"), attrs: { for: id } }),
+      ]),
+      this.unmerge,
+    ]));
+    this.mergePick.addEventListener("change", () => merge.select(this.idea, this.mergePick.checked));
+    this.unmerge.addEventListener("click", () => merge.undo(this.idea));
+  }
+
   buildVote(vote) {
     const counted = `${this.uid}-my-votes`;
     this.myVotes = element("p", { className: "my-votes", attrs: { id: counted } });
@@ -99,6 +117,13 @@ export class IdeaCard {
     const name = ideaName(text);
     setText(this.text, text);
     setText(this.meta, authorLine(idea, look.mine));
+    const marks = [];
+    if (idea.edited_by_facilitator) marks.push(say("edited_by_facilitator"));
+    if (idea.merged_idea_ids && idea.merged_idea_ids.length) {
+      marks.push(say("merged_ideas", { count: idea.merged_idea_ids.length + 1 }));
+    }
+    setText(this.marks, marks.join(" · "));
+    this.marks.hidden = marks.length === 0;
     this.node.classList.toggle("is-mine", Boolean(look.mine));
     this.node.classList.toggle("is-removing", Boolean(look.removing));
     // The visible words name each control; the idea's text tells one card's from another's.
@@ -107,6 +132,7 @@ export class IdeaCard {
     if (this.controls.moderate) this.drawModeration(idea, name);
     if (this.controls.move) this.drawMove(idea, look.clusters || [], name);
     if (this.controls.vote) this.drawVote(look.votes || null, name);
+    if (this.controls.merge) this.drawMerge(idea, Boolean(look.selected), name);
     return this.node;
   }
 
@@ -174,6 +200,13 @@ export class IdeaCard {
     this.drawnCluster = current;
   }
 
+  drawMerge(idea, selected, name) {
+    this.mergePick.checked = selected;
+    setAttr(this.mergePick, "aria-label", say("select_for_merge_named", { idea: name }));
+    this.unmerge.hidden = !(idea.merge_ids && idea.merge_ids.length);
+    setAttr(this.unmerge, "aria-label", say("undo_merge_named", { idea: name }));
+  }
+
   drawVote(votes, name) {
     this.voteBox.hidden = !votes;
     if (!votes) {
@@ -200,12 +233,14 @@ export class IdeaCard {
   }
 }
 
+// Every author of a merged idea is named; an anonymous workshop has no nicknames to name.
 function authorLine(idea, mine) {
-  const parts = [];
-  if (idea.author && idea.author.nickname) parts.push(idea.author.nickname);
-  if (idea.author && idea.author.organisation_type) parts.push(organisationTypeName(idea.author.organisation_type));
+  const authors = idea.authors && idea.authors.length ? idea.authors : [idea.author].filter(Boolean);
+  const parts = authors.map((author) => [
+    author.nickname, author.organisation_type ? organisationTypeName(author.organisation_type) : "",
+  ].filter(Boolean).join(" · "));
   if (mine) parts.push(say("your_idea"));
-  return parts.join(" · ");
+  return parts.filter(Boolean).join("; ");
 }
 
 /** The cards of one page, by idea id: each built once, then updated in place. */
