@@ -10,6 +10,8 @@ from ..models import Idea, Participant, Vote, utcnow
 from ..services.access import Actor, facilitated_workshop, phase_of
 from ..services.audit import log_of
 from ..services.clusters import clusters_of
+from ..services.merges import merged_into
+from ..services.agenda import agenda_payload
 from ..services.payloads import workshop_payload
 from ..services.votes import tallies
 
@@ -28,9 +30,12 @@ def workshop_export(session: Session, actor: Actor) -> tuple[dict, list]:
         .order_by(Participant.joined_at, Participant.id)
     ).scalars().all()
     pseudonyms = {person.id: f"p{number}" for number, person in enumerate(people, start=1)}
+    # A merged idea counts as part of the one it was merged into, where it is listed.
     ideas = session.execute(
-        select(Idea).where(Idea.workshop_id == workshop.id).order_by(Idea.id)
+        select(Idea).where(Idea.workshop_id == workshop.id, Idea.merge_id.is_(None))
+        .order_by(Idea.id)
     ).scalars().all()
+    merged = merged_into(session, workshop.id)
     counts = {} if votes_hidden else tallies(session, workshop.id)
     votes = [] if votes_hidden else session.execute(
         select(Vote).where(Vote.workshop_id == workshop.id).order_by(Vote.id)
@@ -39,6 +44,8 @@ def workshop_export(session: Session, actor: Actor) -> tuple[dict, list]:
         "exported_at": utcnow().isoformat(),
         "workshop": {**workshop_payload(workshop), "created_at": workshop.created_at.isoformat()},
         "votes_hidden_until_reveal": votes_hidden,
+        # Ideas and clusters name their brainstorm, votes their vote, by these activities' ids.
+        "agenda": agenda_payload(session, workshop.id),
         "participants": [
             {
                 "pseudonym": pseudonyms[person.id],
@@ -53,11 +60,18 @@ def workshop_export(session: Session, actor: Actor) -> tuple[dict, list]:
                 "id": idea.id,
                 "participant": pseudonyms[idea.participant_id],
                 "text": idea.text,
+                "activity_id": idea.activity_id,
                 "cluster_id": idea.cluster_id,
                 "hidden": idea.hidden,
                 "created_at": idea.created_at.isoformat(),
                 "edited_at": idea.edited_at.isoformat() if idea.edited_at else None,
                 "votes": None if votes_hidden else counts.get(idea.id, 0),
+                "edited_by_facilitator": idea.edited_by_facilitator,
+                "merged_ideas": [
+                    {"id": other.id, "participant": pseudonyms[other.participant_id],
+                     "text": other.text}
+                    for other, _author in merged.get(idea.id, ())
+                ],
             }
             for idea in ideas
         ],
@@ -66,6 +80,7 @@ def workshop_export(session: Session, actor: Actor) -> tuple[dict, list]:
             {
                 "participant": pseudonyms[vote.participant_id],
                 "idea_id": vote.idea_id,
+                "activity_id": vote.activity_id,
                 "created_at": vote.created_at.isoformat(),
             }
             for vote in votes
