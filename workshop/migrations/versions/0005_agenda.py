@@ -16,6 +16,11 @@ branch_labels = None
 depends_on = None
 
 
+# Adding a foreign key makes SQLite rebuild the table, and the rebuilt one would hand out a
+# deleted row's id again unless told not to (models.NEVER_REUSE_IDS).
+_KEEP_IDS = {"sqlite_autoincrement": True}
+
+
 def upgrade():
     op.create_table('method_template',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -94,14 +99,14 @@ def upgrade():
     with op.batch_alter_table('idea_merge', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_idea_merge_workshop_id'), ['workshop_id'], unique=False)
 
-    with op.batch_alter_table('cluster', schema=None) as batch_op:
+    with op.batch_alter_table('cluster', schema=None, table_kwargs=_KEEP_IDS) as batch_op:
         batch_op.add_column(sa.Column('activity_id', sa.Integer(), nullable=True))
         batch_op.create_foreign_key(batch_op.f('fk_cluster_activity_id_activity'), 'activity', ['activity_id'], ['id'], ondelete='SET NULL')
 
     with op.batch_alter_table('facilitator', schema=None) as batch_op:
         batch_op.add_column(sa.Column('is_admin', sa.Boolean(), server_default=sa.false(), nullable=False))
 
-    with op.batch_alter_table('idea', schema=None) as batch_op:
+    with op.batch_alter_table('idea', schema=None, table_kwargs=_KEEP_IDS) as batch_op:
         batch_op.add_column(sa.Column('activity_id', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('edited_by_facilitator', sa.Boolean(), server_default=sa.false(), nullable=False))
         batch_op.add_column(sa.Column('merge_id', sa.Integer(), nullable=True))
@@ -113,7 +118,7 @@ def upgrade():
     with op.batch_alter_table('participant', schema=None) as batch_op:
         batch_op.add_column(sa.Column('removed_at', sa.DateTime(), nullable=True))
 
-    with op.batch_alter_table('vote', schema=None) as batch_op:
+    with op.batch_alter_table('vote', schema=None, table_kwargs=_KEEP_IDS) as batch_op:
         batch_op.add_column(sa.Column('activity_id', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('merge_id', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('cast_on_idea_id', sa.Integer(), nullable=True))
@@ -121,7 +126,7 @@ def upgrade():
         batch_op.create_foreign_key(batch_op.f('fk_vote_activity_id_activity'), 'activity', ['activity_id'], ['id'], ondelete='CASCADE')
         batch_op.create_foreign_key(batch_op.f('fk_vote_merge_id_idea_merge'), 'idea_merge', ['merge_id'], ['id'], ondelete='SET NULL')
 
-    with op.batch_alter_table('workshop', schema=None) as batch_op:
+    with op.batch_alter_table('workshop', schema=None, table_kwargs=_KEEP_IDS) as batch_op:
         batch_op.add_column(sa.Column('current_activity_id', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('input_paused', sa.Boolean(), server_default=sa.false(), nullable=False))
         batch_op.add_column(sa.Column('anonymous', sa.Boolean(), server_default=sa.false(), nullable=False))
@@ -185,14 +190,14 @@ def _agendas_for_existing_workshops():
 
 
 def downgrade():
-    with op.batch_alter_table('workshop', schema=None) as batch_op:
+    with op.batch_alter_table('workshop', schema=None, table_kwargs=_KEEP_IDS) as batch_op:
         batch_op.drop_constraint('fk_workshop_current_activity', type_='foreignkey')
         batch_op.drop_column('closes_at')
         batch_op.drop_column('anonymous')
         batch_op.drop_column('input_paused')
         batch_op.drop_column('current_activity_id')
 
-    with op.batch_alter_table('vote', schema=None) as batch_op:
+    with op.batch_alter_table('vote', schema=None, table_kwargs=_KEEP_IDS) as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_vote_merge_id_idea_merge'), type_='foreignkey')
         batch_op.drop_constraint(batch_op.f('fk_vote_activity_id_activity'), type_='foreignkey')
         batch_op.drop_index(batch_op.f('ix_vote_activity_id'))
@@ -203,7 +208,7 @@ def downgrade():
     with op.batch_alter_table('participant', schema=None) as batch_op:
         batch_op.drop_column('removed_at')
 
-    with op.batch_alter_table('idea', schema=None) as batch_op:
+    with op.batch_alter_table('idea', schema=None, table_kwargs=_KEEP_IDS) as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_idea_activity_id_activity'), type_='foreignkey')
         batch_op.drop_constraint('fk_idea_merge', type_='foreignkey')
         batch_op.drop_index(batch_op.f('ix_idea_merge_id'))
@@ -215,7 +220,7 @@ def downgrade():
     with op.batch_alter_table('facilitator', schema=None) as batch_op:
         batch_op.drop_column('is_admin')
 
-    with op.batch_alter_table('cluster', schema=None) as batch_op:
+    with op.batch_alter_table('cluster', schema=None, table_kwargs=_KEEP_IDS) as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_cluster_activity_id_activity'), type_='foreignkey')
         batch_op.drop_column('activity_id')
 
