@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from workshop.domain.protocol import Fact
+from workshop.domain.protocol import COUNTS, Fact
 from workshop.realtime.counts import Counts
 from workshop.realtime.telling import Teller, room_window
 
@@ -114,7 +114,7 @@ class Recounting:
         self.told: list[Fact] = []
         self.later: list[tuple] = []
         self.during_count = None  # a change made while a count is under way
-        recounts = {"votes.progressed": self.count, "presence.changed": self.count}
+        recounts = dict.fromkeys(COUNTS, self.count)
         self.counts = Counts(app, recounts, self.told.extend,
                                    window, lambda task, *args: self.later.append((task, args)),
                                    lambda _seconds: None)

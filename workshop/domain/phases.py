@@ -59,6 +59,8 @@ _ALWAYS: frozenset[Act] = frozenset({
     (_F, "idea.unmerge"),
     (_F, "workshop.pause_input"),
     (_F, "participant.remove"),
+    # A private brainstorm's ideas, shown to everyone whenever the facilitator chooses.
+    (_F, "brainstorm.reveal"),
 })
 _POSTING: frozenset[Act] = frozenset({(_P, "idea.post"), (_P, "idea.edit"), (_P, "idea.delete")})
 _VOTING: frozenset[Act] = frozenset({(_P, "vote.cast"), (_P, "vote.retract")})

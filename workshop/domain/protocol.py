@@ -36,11 +36,13 @@ FACTS = frozenset({
     "idea.merged",
     "idea.unmerged",
     "input.changed",
+    "ideas.revealed",
+    "ideas.counted",
 })
 
 # Running counts for the facilitators. Only the newest matters, so a change says only that a
 # count is due (a fact with no payload) and the count is made afresh, once for many changes.
-COUNTS = frozenset({"presence.changed", "votes.progressed"})
+COUNTS = frozenset({"presence.changed", "votes.progressed", "ideas.counted"})
 
 # The one closed registry of commands clients may send. Names are imperative. Who may send
 # which, in which phase, is the table in phases.py.
@@ -73,6 +75,7 @@ COMMANDS = frozenset({
     "idea.unmerge",
     "workshop.pause_input",
     "participant.remove",
+    "brainstorm.reveal",
 })
 
 

@@ -14,7 +14,17 @@ from ..domain import phases
 from ..domain.errors import DomainError
 from ..domain.protocol import COMMANDS
 from ..domain.text import CLIENT_KEY_MAX_LENGTH, well_formed
-from ..services import agenda, clusters, ideas, moderation, snapshot, timer, votes, workshops
+from ..services import (
+    agenda,
+    clusters,
+    ideas,
+    moderation,
+    reveal,
+    snapshot,
+    timer,
+    votes,
+    workshops,
+)
 from ..services.access import Actor
 from .transactions import Work
 
@@ -130,6 +140,7 @@ REGISTRY: dict[str, Command] = {
     "workshop.pause_input": Command((Field("paused", bool),), moderation.pause_input),
     "participant.remove": Command((Field("participant_id", int), Field("remove_ideas", bool)),
                                   moderation.remove_participant),
+    "brainstorm.reveal": Command((ACTIVITY_ID,), reveal.reveal),
 }
 
 assert set(REGISTRY) == COMMANDS, "the command registry and the domain's list disagree"

@@ -18,7 +18,7 @@ from flask_socketio import SocketIO
 from ..domain.protocol import Fact
 from ..extensions import db
 from ..languages import message_for
-from ..services import presence, votes
+from ..services import presence, private_brainstorm, votes
 from . import rooms
 from .counts import Counts
 from .limits import Limits
@@ -92,7 +92,8 @@ def wire(server: SocketIO, app: Flask) -> Realtime:
 
     teller = Teller(send_frame, window_for, server.start_background_task, server.sleep)
     counts = Counts(
-        app, {"presence.changed": presence.presence_payload, "votes.progressed": votes.progress},
+        app, {"presence.changed": presence.presence_payload, "votes.progressed": votes.progress,
+              "ideas.counted": private_brainstorm.idea_counts},
         lambda facts: rooms.tell(teller, facts), window, server.start_background_task,
         server.sleep)
     parts = Realtime(server, teller, counts, None)

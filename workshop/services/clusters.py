@@ -8,12 +8,15 @@ from sqlalchemy.orm import Session
 
 from ..domain.errors import DomainError
 from ..domain.ideas import clean_cluster_name
-from ..domain.protocol import Fact
-from ..models import Cluster, Idea, Workshop, utcnow
+from ..domain.private_brainstorm import kept_from
+from ..domain.protocol import Audience, Fact
+from ..models import Activity, Cluster, Idea, Workshop, utcnow
 from . import audit
 from .access import Actor, workshop_for_change
 from .ideas import idea_in_workshop
+from .merges import standing_payload
 from .payloads import cluster_payload
+from .private_brainstorm import held_brainstorms, holds_back
 from .sequence import stamp
 
 
@@ -28,6 +31,7 @@ def create_cluster(session: Session, actor: Actor, key: str, name: str) -> tuple
         select(func.max(Cluster.position)).where(Cluster.workshop_id == workshop.id)
     ).scalar_one()
     cluster = Cluster(workshop_id=workshop.id, name=name, client_key=key,
+                      activity_id=_question_in_focus(session, workshop),
                       position=(last or 0) + 1, created_at=utcnow())
     try:
         with session.begin_nested():
@@ -93,25 +97,40 @@ def move_idea(
         for index, member in enumerate(members):
             member.position = index
     session.flush()
-    return {"idea_id": idea_id, "cluster_id": cluster_id}, _changed(session, workshop.id)
+    facts = _changed(session, workshop.id)
+    if holds_back(session, idea.activity_id):
+        # The clusters every phone hears leave it out: the other boards hear where it went.
+        facts.append(Fact("idea.edited", workshop.id, {"idea": standing_payload(session, idea)},
+                          Audience.FACILITATORS))
+    return {"idea_id": idea_id, "cluster_id": cluster_id}, facts
 
 
-def clusters_of(session: Session, workshop_id: int) -> list[dict]:
+def clusters_of(session: Session, workshop_id: int,
+                seen_by: Actor | None = None) -> list[dict]:
     """Every cluster of a workshop in order, each with its ideas in order.
 
     Hidden ideas keep their place: the board shows them, and a participant's screen, which
-    never received them, simply finds no idea under that id.
+    never received them, simply finds no idea under that id. Ideas of a private brainstorm
+    not yet revealed are left out for whoever may not see them: `seen_by` a participant,
+    others' ones; `seen_by` None (what every phone hears at once), all of them. Not even
+    their ids may tell how many the others wrote.
     """
     clusters = session.execute(
         select(Cluster).where(Cluster.workshop_id == workshop_id)
         .order_by(Cluster.position, Cluster.id)
     ).scalars().all()
-    query = select(Idea.id, Idea.cluster_id).where(
-        Idea.workshop_id == workshop_id, Idea.cluster_id.is_not(None)
+    # A merged idea keeps its cluster_id for an undo, but is in no cluster meanwhile.
+    query = select(Idea.id, Idea.cluster_id, Idea.activity_id, Idea.participant_id).where(
+        Idea.workshop_id == workshop_id, Idea.cluster_id.is_not(None), Idea.merge_id.is_(None)
     )
+    held = held_brainstorms(session, workshop_id)
+    reader = seen_by.participant_id if seen_by is not None else None
+    facilitator = seen_by is not None and seen_by.is_facilitator
     members: dict[int, list[int]] = {c.id: [] for c in clusters}
-    for idea_id, cid in session.execute(query.order_by(Idea.position, Idea.id)):
-        members[cid].append(idea_id)
+    for idea_id, cid, activity_id, author_id in session.execute(
+            query.order_by(Idea.position, Idea.id)):
+        if not kept_from(activity_id, author_id, held, reader=reader, facilitator=facilitator):
+            members[cid].append(idea_id)
     return [cluster_payload(c, members[c.id]) for c in clusters]
 
 
@@ -129,7 +148,8 @@ def _one(session: Session, cluster: Cluster) -> dict:
 def _members(session: Session, workshop_id: int, cluster_id: int | None) -> list[Idea]:
     cond = Idea.cluster_id.is_(None) if cluster_id is None else Idea.cluster_id == cluster_id
     return list(session.execute(
-        select(Idea).where(Idea.workshop_id == workshop_id, cond).order_by(Idea.position, Idea.id)
+        select(Idea).where(Idea.workshop_id == workshop_id, cond, Idea.merge_id.is_(None))
+        .order_by(Idea.position, Idea.id)
     ).scalars())
 
 
@@ -148,5 +168,15 @@ def _cluster_by_key(session: Session, workshop_id: int, key: str) -> Cluster | N
 
 
 def snapshot_part(session: Session, actor: Actor, workshop: Workshop) -> dict:
-    """Every cluster with its ideas, in order."""
-    return {"clusters": clusters_of(session, workshop.id)}
+    """Every cluster with the ideas this actor may see, in order."""
+    return {"clusters": clusters_of(session, workshop.id, actor)}
+
+
+def _question_in_focus(session: Session, workshop: Workshop) -> int | None:
+    # A cluster groups the ideas of the question the room works on: the brainstorm it is
+    # at, or the one the current grouping takes from (None: across questions).
+    current = session.get(Activity, workshop.current_activity_id) \
+        if workshop.current_activity_id is not None else None
+    if current is None:
+        return None
+    return current.id if current.kind == "brainstorm" else current.source_activity_id

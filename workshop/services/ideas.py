@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from sqlalchemy import Insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
@@ -9,18 +11,20 @@ from sqlalchemy.orm import Session
 
 from ..domain.errors import DomainError
 from ..domain.ideas import clean_idea_text, visible_to
-from ..domain.protocol import Audience, Fact
+from ..domain.private_brainstorm import kept_from, routed
+from ..domain.protocol import Audience, Fact, count_due
 from ..models import Idea, Participant, Workshop, utcnow
 from . import audit
 from .access import Actor, hold_phase, participant_of, workshop_for_change
 from .merges import delete_ideas, merged_into, standing_payload
 from .payloads import idea_payload
-from .sequence import give_back, stamp, take_turn
+from .private_brainstorm import held_brainstorms, holds_back, idea_counts, in_held_brainstorm
+from .sequence import Turn, give_back, stamp, take_turn
 
 
 def post_idea(session: Session, actor: Actor, key: str, text: str) -> tuple[dict, list[Fact]]:
     """Store a participant's idea once per client key and tell the workshop."""
-    participant, stored = _author_and_stored(session, actor, key)
+    participant, stored, seen = _author_and_stored(session, actor, key)
     if stored is not None:
         return {"idea": idea_payload(stored, participant)}, []
     text = clean_idea_text(text)
@@ -43,8 +47,14 @@ def post_idea(session: Session, actor: Actor, key: str, text: str) -> tuple[dict
         return {"idea": idea_payload(_idea_by_key(session, participant.id, key),
                                      participant)}, []
     payload = idea_payload(idea, participant)
-    return {"idea": payload}, stamp(
-        session, [Fact("idea.posted", idea.workshop_id, {"idea": payload})], turn)
+    posted = Fact("idea.posted", idea.workshop_id, {"idea": payload})
+    if _held_at_turn(session, turn, seen):
+        # Until the reveal only its author (the answer) and the facilitators hear of it; the
+        # number the turn set aside would leave every phone waiting for a fact it never gets.
+        give_back(session, turn)
+        return {"idea": payload}, [replace(posted, audience=Audience.FACILITATORS),
+                                   count_due("ideas.counted", idea.workshop_id)]
+    return {"idea": payload}, stamp(session, [posted], turn)
 
 
 def edit_idea(session: Session, actor: Actor, idea_id: int, text: str) -> tuple[dict, list[Fact]]:
@@ -65,8 +75,10 @@ def edit_idea(session: Session, actor: Actor, idea_id: int, text: str) -> tuple[
     idea.edited_by_facilitator = False  # the words are the author's own again
     session.flush()
     payload = standing_payload(session, idea)
-    return {"idea": payload}, stamp(
-        session, [Fact("idea.edited", idea.workshop_id, {"idea": payload})], turn)
+    facts = [Fact("idea.edited", idea.workshop_id, {"idea": payload})]
+    if holds_back(session, idea.activity_id):
+        facts = [replace(facts[0], audience=Audience.FACILITATORS)]
+    return {"idea": payload}, _stamp_or_give_back(session, facts, turn)
 
 
 def _edit_as_facilitator(session: Session, actor: Actor, idea_id: int,
@@ -85,8 +97,10 @@ def _edit_as_facilitator(session: Session, actor: Actor, idea_id: int,
     idea.edited_by_facilitator = True
     session.flush()
     payload = standing_payload(session, idea)
-    # A hidden idea's new words are for the facilitators' screens only.
-    audience = Audience.FACILITATORS if idea.hidden else Audience.WORKSHOP
+    # A hidden idea's new words are for the facilitators' screens only, and so are those of
+    # an idea of a private brainstorm not revealed yet.
+    audience = (Audience.FACILITATORS if idea.hidden or holds_back(session, idea.activity_id)
+                else Audience.WORKSHOP)
     return {"idea": payload}, stamp(
         session, [Fact("idea.edited", workshop.id, {"idea": payload}, audience)])
 
@@ -102,13 +116,30 @@ def delete_idea(session: Session, actor: Actor, idea_id: int) -> tuple[dict, lis
         audit.record(session, actor, "idea.delete", {"idea_id": idea_id},
                      before={"text": idea.text, "cluster_id": idea.cluster_id},
                      subject_participant_id=idea.participant_id)
-        return {"idea_id": idea_id}, stamp(session, delete_ideas(session, workshop.id, [idea_id]))
+        return {"idea_id": idea_id}, stamp(session, _deleted(session, idea))
     participant = participant_of(session, actor)
     turn = take_turn(session, actor)
     idea = _own_idea(session, participant, idea_id)
     hold_phase(actor, turn.room)
-    return {"idea_id": idea_id}, stamp(
-        session, delete_ideas(session, idea.workshop_id, [idea_id]), turn)
+    return {"idea_id": idea_id}, _stamp_or_give_back(session, _deleted(session, idea), turn)
+
+
+def _deleted(session: Session, idea: Idea) -> list[Fact]:
+    # Read before it goes: afterwards nothing says which brainstorm it was in.
+    held = held_brainstorms(session, idea.workshop_id)
+    activity_of = {idea.id: idea.activity_id}
+    facts = routed(delete_ideas(session, idea.workshop_id, [idea.id]), held, activity_of)
+    if idea.activity_id in held:
+        facts.append(count_due("ideas.counted", idea.workshop_id))
+    return facts
+
+
+def _stamp_or_give_back(session: Session, facts: list[Fact], turn: Turn) -> list[Fact]:
+    """Stamp the facts with the turn's number, or give it back if none goes to the workshop."""
+    if not any(fact.audience is Audience.WORKSHOP for fact in facts):
+        give_back(session, turn)
+        return stamp(session, facts)
+    return stamp(session, facts, turn)
 
 
 def set_idea_hidden(
@@ -127,7 +158,11 @@ def set_idea_hidden(
         fact = Fact("idea.hidden", workshop.id, {"idea_id": idea_id})
     else:
         fact = Fact("idea.shown", workshop.id, {"idea": standing_payload(session, idea)})
-    return {"idea_id": idea_id, "hidden": hidden}, stamp(session, [fact])
+    held = held_brainstorms(session, workshop.id)
+    facts = routed([fact], held, {idea_id: idea.activity_id})
+    if idea.activity_id in held:
+        facts.append(count_due("ideas.counted", workshop.id))
+    return {"idea_id": idea_id, "hidden": hidden}, stamp(session, facts)
 
 
 def idea_in_workshop(
@@ -146,11 +181,14 @@ def idea_in_workshop(
 
 def _author_and_stored(
     session: Session, actor: Actor, key: str
-) -> tuple[Participant, Idea | None]:
-    # One round trip, no lock: the participant and the idea they may already have stored
-    # under this key (a phone re-sends when an answer was lost).
+) -> tuple[Participant, Idea | None, tuple[int | None, bool]]:
+    # One round trip, no lock: the participant, the idea they may already have stored under
+    # this key (a phone re-sends when an answer was lost), and the activity the room is at
+    # with whether it is a private brainstorm not yet revealed.
     row = session.execute(
-        select(Participant, Idea)
+        select(Participant, Idea, Workshop.current_activity_id,
+               in_held_brainstorm(Workshop.current_activity_id))
+        .join(Workshop, Workshop.id == Participant.workshop_id)
         .outerjoin(Idea, (Idea.participant_id == Participant.id) & (Idea.client_key == key))
         .where(Participant.id == actor.participant_id,
                Participant.workshop_id == actor.workshop_id,
@@ -159,8 +197,22 @@ def _author_and_stored(
     if row is None:
         participant_of(session, actor)  # says why: a facilitator, or not in this workshop
         raise DomainError("not_found", "no such workshop")
-    participant, stored = row
-    return participant, stored
+    participant, stored, activity_id, held = row
+    return participant, stored, (activity_id, bool(held))
+
+
+def _held_at_turn(session: Session, turn: Turn, seen: tuple[int | None, bool]) -> bool:
+    """Whether the brainstorm the idea went into holds its ideas back, as the turn holds it.
+
+    Read again under the turn's lock only when the first look said so (a reveal may have
+    come in between) or the room has moved since: a post to an open brainstorm, the most
+    of them, holds the workshop's row no longer for this.
+    """
+    activity_id, held = seen
+    if held or turn.activity_id != activity_id:
+        return holds_back(session, turn.activity_id)
+    # A brainstorm made private in that moment: the idea went in while it was open to all.
+    return False
 
 
 def _insert(session: Session, model: type) -> Insert:
@@ -187,14 +239,22 @@ def _idea_by_key(session: Session, participant_id: int, key: str) -> Idea | None
 
 
 def snapshot_part(session: Session, actor: Actor, workshop: Workshop) -> dict:
-    """Every idea this actor may see, in posting order."""
+    """Every idea this actor may see, in posting order; for facilitators, also how many
+    ideas each private brainstorm has."""
     rows = session.execute(
         select(Idea, Participant).join(Participant, Idea.participant_id == Participant.id)
         .where(Idea.workshop_id == workshop.id, Idea.merge_id.is_(None)).order_by(Idea.id)
     ).all()
     merged = merged_into(session, workshop.id)
-    return {"ideas": [idea_payload(idea, author, merged.get(idea.id, ())) for idea, author in rows
-                      if visible_to(idea.hidden, facilitator=actor.is_facilitator)]}
+    held = held_brainstorms(session, workshop.id)
+    part: dict = {"ideas": [
+        idea_payload(idea, author, merged.get(idea.id, ())) for idea, author in rows
+        if visible_to(idea.hidden, facilitator=actor.is_facilitator)
+        and not kept_from(idea.activity_id, idea.participant_id, held,
+                          reader=actor.participant_id, facilitator=actor.is_facilitator)]}
+    if actor.is_facilitator:
+        part["idea_counts"] = idea_counts(session, workshop.id)["counts"]
+    return part
 
 
 def told_as_they_stand(session: Session, workshop_id: int, facts: list[dict]) -> bool:

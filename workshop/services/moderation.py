@@ -24,6 +24,7 @@ from . import audit, presence
 from .access import Actor, workshop_for_change
 from .clusters import clusters_of
 from .merges import delete_ideas, standing_payload, undo
+from .private_brainstorm import routed_facts
 from .sequence import stamp
 from .votes import results, vote_in_focus
 
@@ -81,7 +82,7 @@ def merge_ideas(session: Session, actor: Actor, key: str, idea_ids: list, into_i
     if any(ideas[i].cluster_id is not None for i in away_ids):
         facts.append(_clusters_changed(session, workshop.id))
     facts += _counts_changed(session, workshop)
-    return answer, stamp(session, facts)
+    return answer, stamp(session, routed_facts(session, workshop.id, facts))
 
 
 def unmerge_ideas(session: Session, actor: Actor, merge_id: int) -> tuple[dict, list[Fact]]:
@@ -121,7 +122,7 @@ def unmerge_ideas(session: Session, actor: Actor, merge_id: int) -> tuple[dict, 
     if any(idea.cluster_id is not None for idea in restored):
         facts.append(_clusters_changed(session, workshop.id))
     facts += _counts_changed(session, workshop)
-    return answer, stamp(session, facts)
+    return answer, stamp(session, routed_facts(session, workshop.id, facts))
 
 
 def pause_input(session: Session, actor: Actor, paused: bool) -> tuple[dict, list[Fact]]:
@@ -153,8 +154,10 @@ def remove_participant(session: Session, actor: Actor, participant_id: int,
     answer = {"participant_id": participant.id, "removed": True}
     if participant.removed_at is not None:
         return {**answer, "sockets": sockets}, []
-    idea_ids = list(session.scalars(
-        select(Idea.id).where(Idea.participant_id == participant.id).order_by(Idea.id)))
+    activity_of = dict(session.execute(
+        select(Idea.id, Idea.activity_id).where(Idea.participant_id == participant.id)
+        .order_by(Idea.id)).all())
+    idea_ids = list(activity_of)
     audit.record(session, actor, "participant.remove", {"participant_id": participant.id},
                  before={"nickname": participant.nickname,
                          "organisation_type": participant.organisation_type,
@@ -168,7 +171,8 @@ def remove_participant(session: Session, actor: Actor, participant_id: int,
         facts.append(_clusters_changed(session, workshop.id))
         facts += _counts_changed(session, workshop)
     session.flush()
-    return {**answer, "sockets": sockets}, stamp(session, facts)
+    return {**answer, "sockets": sockets}, stamp(
+        session, routed_facts(session, workshop.id, facts, activity_of))
 
 
 def _merge_answer(session: Session, merge: IdeaMerge) -> dict:

@@ -13,6 +13,7 @@ from ..domain.protocol import Fact, count_due
 from ..domain.votes import check_in_vote, check_vote_fits, rank_ideas, votes_left
 from ..models import Activity, Idea, Participant, Vote, Workshop, utcnow
 from .access import Actor, hold_phase, participant_of, readable_workshop
+from .private_brainstorm import in_held_brainstorm
 
 # A vote burst is a thousand phones tapping within seconds, and SQLAlchemy's own work, not
 # the database's, was most of a vote's CPU (docs/performance.md, "Votes: CPU per vote").
@@ -63,12 +64,14 @@ _MY_VOTES = (
     .where(_vote.c.participant_id == bindparam("participant_id"))
 )
 
-# Merged ideas are off every screen: a vote for one comes from a stale screen.
+# Merged ideas are off every screen: a vote for one comes from a stale screen. An idea of
+# a private brainstorm is voted on only once everyone has seen it.
 _VISIBLE_IDEA = select(_idea.c.activity_id, _idea.c.cluster_id).where(
     _idea.c.id == bindparam("idea_id"),
     _idea.c.workshop_id == bindparam("workshop_id"),
     _idea.c.hidden.is_(False),
     _idea.c.merge_id.is_(None),
+    ~in_held_brainstorm(_idea.c.activity_id),
 )
 
 _ADD_VOTE = insert(_vote)
@@ -183,7 +186,7 @@ def results(session: Session, workshop_id: int, vote: Activity | None = None) ->
     Without a vote: every standing idea by all the workshop's votes.
     """
     query = select(Idea.id).where(Idea.workshop_id == workshop_id, Idea.hidden.is_(False),
-                                  Idea.merge_id.is_(None))
+                                  Idea.merge_id.is_(None), ~in_held_brainstorm(Idea.activity_id))
     if vote is not None and vote.source_activity_id is not None:
         query = query.where(Idea.activity_id == vote.source_activity_id)
     if vote is not None and vote.cluster_ids is not None:

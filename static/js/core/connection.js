@@ -27,6 +27,8 @@ export const FACTS = new Set([
   "idea.merged",
   "idea.unmerged",
   "input.changed",
+  "ideas.revealed",
+  "ideas.counted",
 ]);
 
 // Commands that create something: each carries a client key, so a re-send stores it once.
