@@ -20,7 +20,7 @@ from sqlalchemy import select
 import workshop
 from workshop.extensions import db, socketio
 from workshop.languages import ERROR_MESSAGES
-from workshop.models import Cluster, Idea, Participant, Presence, Vote, Workshop
+from workshop.models import Activity, Cluster, Idea, Participant, Presence, Vote, Workshop
 
 TRANSLATIONS = Path(workshop.__file__).parent / "translations"
 
@@ -48,7 +48,10 @@ def stored(app) -> dict:
             model.__tablename__: [tuple(r) for r in db.session.execute(select(*columns)
                                                                           .order_by(columns[0]))]
             for model, columns in [
-                (Workshop, [Workshop.id, Workshop.phase, Workshop.sequence]),
+                (Workshop, [Workshop.id, Workshop.phase, Workshop.sequence,
+                            Workshop.current_activity_id]),
+                (Activity, [Activity.id, Activity.position, Activity.kind, Activity.title,
+                            Activity.prompt, Activity.vote_budget]),
                 (Idea, [Idea.id, Idea.text, Idea.hidden, Idea.cluster_id, Idea.position,
                         Idea.edited_at]),
                 (Cluster, [Cluster.id, Cluster.name, Cluster.position]),
@@ -468,6 +471,23 @@ BAD_INPUT = [
     ("board", "cluster.create", [{"key": "c", "name": "\u3164"}], "text_empty"),
     ("board", "cluster.create", [{"key": "c", "name": "\ud83d"}], "invalid_payload"),
     ("board", "phase.set", [{"phase": "\ud800"}], "invalid_payload"),
+    ("board", "activity.go", [{"activity_id": "1"}], "invalid_payload"),
+    ("board", "activity.go", [{"activity_id": 999_999}], "not_found"),
+    ("board", "activity.go", [{}], "invalid_payload"),
+    ("board", "activity.add", [{"key": "a", "kind": "dance", "title": "x"}], "invalid_activity"),
+    ("board", "activity.add", [{"key": "a", "kind": "vote", "title": "x", "settings": "x"}],
+     "invalid_payload"),
+    ("board", "activity.add", [{"key": "a", "kind": "vote", "title": "x",
+                                "settings": {"vote_budget": 0}}], "invalid_vote_settings"),
+    ("board", "activity.add", [{"key": "a", "kind": "brainstorm", "title": "x",
+                                "prompt": "x" * 501}], "text_too_long"),
+    ("board", "activity.add", [{"key": "a", "kind": "welcome", "title": "\u200b"}],
+     "text_empty"),
+    ("board", "activity.update", [{"activity_id": 999_999, "title": "x"}], "not_found"),
+    ("board", "activity.update", [{"activity_id": "x"}], "invalid_payload"),
+    ("board", "activity.remove", [{"activity_id": 999_999}], "not_found"),
+    ("board", "activity.move", [{"activity_id": 999_999, "position": 0}], "not_found"),
+    ("board", "activity.move", [{"activity_id": 1, "position": "first"}], "invalid_payload"),
 ]
 
 
@@ -762,3 +782,24 @@ def test_a_connection_without_a_known_language_reads_the_workshops(
         assert ack["error"]["max_length"] == 500
         assert ack["error"]["message"] == \
             _translation(language, english) % {"max_length": 500}, asked
+
+
+def test_the_board_moves_the_room_and_every_phone_follows(app, make_room):
+    room = make_room(phase="lobby")
+    with app.app_context():
+        agenda_ids = [a.id for a in db.session.execute(
+            select(Activity).where(Activity.workshop_id == room.workshop.id)
+            .order_by(Activity.position)).scalars()]
+        db.session.rollback()
+
+    welcome_refusal = refusal(command(room.phones[0], "idea.post", {"key": "k", "text": "Hi"}))
+    moved = ok(command(room.board, "activity.go", {"activity_id": agenda_ids[1]}))
+    posted = ok(command(room.phones[0], "idea.post", {"key": "k", "text": "Hi"}))
+
+    assert welcome_refusal == "posting_closed"
+    assert moved == {"activity_id": agenda_ids[1], "phase": "posting"}
+    for phone in room.phones:
+        told = facts(phone, "phase.changed")
+        assert [(p["phase"], p["activity"]["kind"]) for _, p in told] == [
+            ("posting", "brainstorm")]
+    assert posted["idea"]["activity_id"] == agenda_ids[1]
