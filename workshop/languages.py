@@ -41,7 +41,8 @@ ERROR_MESSAGES = {
     "invalid_phase": _l("Unknown phase."),
     "no_such_activity": _l("The agenda has no such step."),
     "invalid_activity": _l("That step of the agenda cannot be saved: please check its settings."),
-    "activity_in_use": _l("That step is in use: the room is at it, or ideas or votes belong to it."),
+    "activity_in_use": _l(
+        "That step is in use: the room is at it, or ideas or votes belong to it."),
     "not_in_vote": _l("That idea is not part of this vote."),
     "invalid_vote_settings": _l("Votes per idea must be between 1 and the vote budget."),
     "join_code_exhausted": _l("Could not create a join code. Please try again."),

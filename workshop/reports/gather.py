@@ -8,10 +8,10 @@ from sqlalchemy.orm import Session
 from ..domain.phases import tallies_visible
 from ..models import Idea, Participant, Vote, utcnow
 from ..services.access import Actor, facilitated_workshop, phase_of
+from ..services.agenda import agenda_payload
 from ..services.audit import log_of
 from ..services.clusters import clusters_of
 from ..services.merges import merged_into
-from ..services.agenda import agenda_payload
 from ..services.payloads import workshop_payload
 from ..services.votes import tallies
 
