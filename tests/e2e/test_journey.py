@@ -56,7 +56,10 @@ def test_a_facilitator_and_twenty_participants_run_a_whole_workshop(tupa):
         vote_budget=VOTE_BUDGET, votes_per_idea=VOTES_PER_IDEA, language="fi",
     )
     board = tupa.board(workshop)
-    assert board.sync()["workshop"]["phase"] == "posting"
+    opened = board.sync()
+    # A new workshop waits on its welcome until the facilitator introduces the question.
+    assert opened["workshop"]["phase"] == "lobby"
+    assert [a["kind"] for a in opened["agenda"]][:2] == ["welcome", "brainstorm"]
 
     kinds = [ORGANISATION_TYPES[person % len(ORGANISATION_TYPES)] for person in range(PARTICIPANTS)]
     tokens = run_all(
@@ -70,6 +73,15 @@ def test_a_facilitator_and_twenty_participants_run_a_whole_workshop(tupa):
     presence = board.sync()["presence"]
     assert presence["online"] == presence["joined"] == PARTICIPANTS
     assert presence["by_organisation_type"] == dict(Counter(kinds))
+
+    early = phones[0].call("idea.post", {"key": "early", "text": "Too early"})
+    assert early["ok"] is False and early["error"]["code"] == "posting_closed"
+    brainstorm = opened["agenda"][1]["id"]
+    assert board.ok("activity.go", {"activity_id": brainstorm}) == {
+        "activity_id": brainstorm, "phase": "posting"}
+    for phone in phones:
+        told = phone.wait_for("phase.changed", where=lambda p: p["phase"] == "posting")
+        assert told[0]["activity"]["prompt"] == "How might we make nights quieter?"
 
     # Posting: every phone posts its three ideas, all phones at once.
     def post(person):
@@ -88,13 +100,14 @@ def test_a_facilitator_and_twenty_participants_run_a_whole_workshop(tupa):
     on_board = board.wait_for("idea.posted", total)
     assert len(on_board) == total
     assert {fact["idea"]["id"]: fact["idea"]["text"] for fact in on_board} == text_of
-    # Each posting moved the workshop's sequence on by one: no number lost or given twice.
-    assert sorted(fact["seq"] for fact in on_board) == list(range(1, total + 1))
+    # Each posting moved the workshop's sequence on by one (after the move to the brainstorm,
+    # number 1): no number lost or given twice.
+    assert sorted(fact["seq"] for fact in on_board) == list(range(2, total + 2))
     for phone in phones:
         assert len(phone.wait_for("idea.posted", total)) == total
 
     # Voting.
-    assert board.ok("phase.set", {"phase": "voting"}) == {"phase": "voting"}
+    assert board.ok("phase.set", {"phase": "voting"})["phase"] == "voting"
     for phone in phones:
         phone.wait_for("phase.changed", where=lambda p: p["phase"] == "voting")
     ideas = sorted(text_of)
