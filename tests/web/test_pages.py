@@ -412,6 +412,7 @@ def test_board_and_presenter_get_their_page_data(app, make_facilitator, make_wor
         "settings": {
             "idea_max_length": 500, "cluster_name_max_length": 80,
             "phases": ["lobby", "posting", "grouping", "voting", "results"],
+            "activity_kinds": ["welcome", "brainstorm", "group", "vote", "results", "discussion"],
             "organisation_types": ["city", "company", "research", "citizen", "other"],
         },
         "join_code": f"{workshop.join_code[:4]}-{workshop.join_code[4:]}",
