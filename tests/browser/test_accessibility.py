@@ -53,16 +53,21 @@ def test_every_kind_of_page_passes_wcag_21_aa(screens, tupa, lang):
                "list": "Your workshops", "new": "New workshop", "log": "Change log",
                "people": "Participants and their data", "erase": "Erase",
                "missing": "Page not found", "methods": "Your methods",
-               "team": "Invite a facilitator", "accounts": "Facilitator accounts"},
+               "team": "Invite a facilitator", "accounts": "Facilitator accounts",
+               "welcome": "Welcome! The workshop starts soon.", "edit_agenda": "Edit agenda",
+               "add_activity": "Add an activity"},
         "fi": {"home": "Liity työpajaan", "signin": "Kirjaudu sisään",
                "join": "Liity työpajaan", "city": "Kaupunki tai kunta", "post": "Jätä idea",
                "list": "Omat työpajasi", "new": "Uusi työpaja", "log": "Muutosloki",
                "people": "Osallistujat ja heidän tietonsa", "erase": "Poista",
                "missing": "Sivua ei löydy", "methods": "Omat menetelmäsi",
-               "team": "Kutsu fasilitaattori", "accounts": "Fasilitaattorien tunnukset"},
+               "team": "Kutsu fasilitaattori", "accounts": "Fasilitaattorien tunnukset",
+               "welcome": "Tervetuloa! Työpaja alkaa pian.", "edit_agenda": "Muokkaa ohjelmaa",
+               "add_activity": "Lisää ohjelmakohta"},
     }[lang]
     facilitator = tupa.facilitator()
-    workshop = tupa.workshop(facilitator, language=lang)
+    # On its welcome, as every new workshop opens; the board moves it on below.
+    workshop = tupa.workshop(facilitator, language=lang, phase="lobby")
     # An administrator who shares the workshop: the accounts page and a team to remove from.
     helper = tupa.facilitator()
     with tupa.server.database() as session:
@@ -76,6 +81,12 @@ def test_every_kind_of_page_passes_wcag_21_aa(screens, tupa, lang):
     found += scan(phone, f"/w/{workshop.join_code}?lang={lang}", words["join"])
     phone.get_by_label(words["city"]).check()
     phone.get_by_role("button", name=words["join"]).click()
+    expect(phone.locator("#instruction")).to_contain_text(words["welcome"])
+    found += violations(phone)
+    tupa.sign_in(facilitator)
+    board = tupa.board(workshop)
+    brainstorm = next(a for a in board.sync()["agenda"] if a["kind"] == "brainstorm")
+    board.ok("activity.go", {"activity_id": brainstorm["id"]})
     expect(phone.get_by_role("heading", name=words["post"])).to_be_visible()
     phone.locator("#idea-text").fill("Penkkejä pysäkeille")
     phone.locator("#post-section button[type=submit]").click()
@@ -104,6 +115,12 @@ def test_every_kind_of_page_passes_wcag_21_aa(screens, tupa, lang):
         ("/facilitators", words["accounts"]),
     ):
         found += scan(desk, address, ready)
+    # The board with its agenda editor open: every field of a vote's settings shown.
+    found += scan(desk, base, "Penkkejä pysäkeille")
+    desk.get_by_role("button", name=words["edit_agenda"]).click()
+    expect(desk.get_by_role("heading", name=words["add_activity"])).to_be_visible()
+    desk.locator("#activity-kind").select_option("vote")
+    found += violations(desk)
     found += scan(desk, "/no/such/page", words["missing"])
     # The error page answers 404 on purpose: the console's word for that is no script error.
     screens.errors[:] = [e for e in screens.errors if "status of 404" not in e]

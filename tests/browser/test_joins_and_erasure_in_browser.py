@@ -63,7 +63,7 @@ def test_an_erased_participants_phone_is_sent_back_to_the_join_page(screens, tup
     phone.get_by_label("Nickname (optional)").fill("Aino")
     phone.get_by_label("City or municipality").check()
     phone.get_by_role("button", name="Join the workshop").click()
-    expect(phone.get_by_role("heading", name="Post an idea")).to_be_visible()
+    expect(phone.get_by_role("heading", name="Hiljaisempi kaupunki", level=1)).to_be_visible()
     with tupa.server.database() as session:
         participant_id = session.execute(select(models.Participant.id).where(
             models.Participant.workshop_id == workshop.id)).scalar_one()

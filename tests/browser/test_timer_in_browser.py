@@ -92,7 +92,7 @@ def test_the_board_runs_the_timer_with_labelled_buttons(screens, tupa):
     timer = desk.get_by_role("timer")
     expect(desk.get_by_text("The timer has not been started.")).to_be_visible()
 
-    desk.get_by_label("Minutes").fill("3")
+    desk.get_by_label("Minutes", exact=True).fill("3")
     desk.get_by_role("button", name="Start timer").click()
     expect(timer).to_have_text(re.compile(r"0[23]:\d\d"))
     expect(phone.get_by_role("timer")).to_have_text(re.compile(r"0[23]:\d\d"))

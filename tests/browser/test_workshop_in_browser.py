@@ -54,7 +54,9 @@ def join(phone: Page, typed_code: str, nickname: str, organisation: str) -> None
     phone.get_by_label("Nickname (optional)").fill(nickname)
     phone.get_by_label(organisation).check()
     phone.get_by_role("button", name="Join the workshop").click()
-    expect(phone.get_by_role("heading", name="Post an idea")).to_be_visible()
+    # A new workshop waits on its welcome until the facilitator moves on.
+    expect(phone.locator("#instruction")).to_contain_text("Welcome! The workshop starts soon.")
+    expect(phone.get_by_role("heading", name="Post an idea")).to_be_hidden()
 
 
 def post(phone: Page, text: str) -> None:
@@ -82,6 +84,9 @@ def test_a_workshop_from_sign_in_to_csv_in_the_browser(screens, tupa):
     join(bertil, code.replace("-", " ").lower(), "Bertil", "Company")
     expect(desk.get_by_text("Online now: 2 (joined: 2)")).to_be_visible()
 
+    desk.get_by_role("button", name="Next: Brainstorm").click()
+    for phone in (aino, bertil):
+        expect(phone.locator("#instruction")).to_contain_text(f"Post your ideas: {QUESTION}")
     post(aino, FIRST_IDEA)
     for page in (bertil, desk):
         expect(idea_on(page, FIRST_IDEA)).to_be_visible()
@@ -91,9 +96,14 @@ def test_a_workshop_from_sign_in_to_csv_in_the_browser(screens, tupa):
         expect(idea_on(page, SECOND_IDEA)).to_be_visible()
         expect(page.locator("b", has_text="ei lihavoitu")).to_have_count(0)
 
-    desk.get_by_role("button", name="Open voting").click()
-    expect(desk.get_by_role("button", name="Open voting")).to_have_attribute("aria-pressed", "true")
+    # Straight past the grouping to the vote.
+    desk.get_by_role("button", name="Go here: Vote").click()
+    agenda = desk.get_by_role("list", name="Activities in order")
+    vote = agenda.get_by_role("listitem").filter(has_text="Vote")
+    expect(vote).to_have_attribute("aria-current", "step")
     for phone in (aino, bertil):
+        expect(phone.locator("#instruction")).to_contain_text(
+            "Vote: you have 3 dots (at most 2 on one idea)")
         expect(phone.get_by_text("Votes left: 3")).to_be_visible()
         expect(phone.get_by_role("heading", name="Post an idea")).to_be_hidden()
         phone.get_by_role("button", name=f"Give a vote: {FIRST_IDEA}").click()
@@ -117,7 +127,7 @@ def test_a_workshop_from_sign_in_to_csv_in_the_browser(screens, tupa):
     for phone in (aino, bertil):
         expect(idea_on(phone.get_by_role("region", name=CLUSTER), FIRST_IDEA)).to_be_visible()
 
-    desk.get_by_role("button", name="Reveal results").click()
+    desk.get_by_role("button", name="Next: Results").click()
     for phone in (aino, bertil):
         results = phone.get_by_role("region", name="Results")
         expect(results).to_be_visible()

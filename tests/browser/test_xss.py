@@ -123,6 +123,8 @@ def test_no_payload_runs_on_any_page_and_each_is_shown_as_typed(screens, tupa):
                           organisation_name=payload[:120])
         people.append((token, tupa.phone(workshop, token)))
     board = tupa.board(workshop)
+    # A new workshop opens on its welcome: the facilitator moves on to its brainstorm.
+    board.ok("phase.set", {"phase": "posting"})
     ideas = [phone.ok("idea.post", {"key": "x", "text": payload})["idea"]["id"]
              for (_, phone), payload in zip(people[:-1], PAYLOADS[:-1], strict=True)]
     for number, (payload, idea_id) in enumerate(zip(PAYLOADS, ideas, strict=False)):

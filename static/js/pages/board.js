@@ -2,6 +2,7 @@
 // (mouse and touch) or by a labelled "Move to cluster" control on each idea (keyboard).
 
 import Sortable from "/vendor/sortable.esm.js";
+import { AgendaPanel } from "../components/agenda-panel.js";
 import { IdeaCards } from "../components/idea-card.js";
 import { drawResults } from "../components/results.js";
 import { Connection } from "../core/connection.js";
@@ -13,6 +14,7 @@ import {
   announce, clearNotice, organisationTypeName, page, phaseName, say, settings, showNotice,
 } from "../core/page.js";
 import { Store } from "../core/store.js";
+import { agenda, currentActivity, neighbours } from "../features/agenda.js";
 import { clusterById, clusters, groups, movedIdea, renamedCluster } from "../features/clusters.js";
 import { ideaName, ideas } from "../features/ideas.js";
 import { phaseOf, phases } from "../features/phases.js";
@@ -21,7 +23,7 @@ import { rankedResults, results } from "../features/results.js";
 import { votes } from "../features/votes.js";
 import { mountTimer, timer } from "../features/timer.js";
 
-const store = new Store([phases, ideas, clusters, votes, results, presence, timer], { seesHidden: true });
+const store = new Store([phases, agenda, ideas, clusters, votes, results, presence, timer], { seesHidden: true });
 const columns = new Map(); // "ungrouped" or cluster id -> the elements of its column
 const renaming = new Set();
 let dragging = false;
@@ -30,7 +32,6 @@ let drawWaiting = false;
 const $ = (id) => document.getElementById(id);
 const ui = {
   phaseName: $("phase-name"),
-  phaseButtons: Array.from(document.querySelectorAll("[data-set-phase]")),
   online: $("presence-online"),
   byType: $("presence-by-type"),
   progress: $("votes-progress"),
@@ -50,7 +51,7 @@ const connection = new Connection(page, {
     drawJoins();
   },
   fact(name, payload) {
-    if (name === "phase.changed") announce(say("phase_now", { phase: phaseName(payload.phase) }));
+    if (name === "phase.changed" && payload.activity) announce(say("activity_now", { title: payload.activity.title }));
     store.dispatch(name, payload);
     if (name === "workshop.changed") drawJoins();
   },
@@ -84,11 +85,8 @@ const cards = new IdeaCards({
 
 // ---- Commands ----
 
-function setPhase(phase) {
-  clearNotice();
-  if (phase === phaseOf(store.state)) return;
-  connection.send("phase.set", { phase });
-}
+const agendaPanel = new AgendaPanel($("agenda-panel"), settings.activity_kinds,
+  (name, payload) => connection.send(name, payload));
 
 function moveIdea(ideaId, clusterId, position) {
   if (!store.state.ideas.has(ideaId)) return;
@@ -344,11 +342,10 @@ function draw() {
   drawWaiting = false;
   keepingFocus(() => {
     const phase = phaseOf(state);
-    setText(ui.phaseName, phaseName(phase));
+    const activity = currentActivity(state);
+    setText(ui.phaseName, activity ? say("activity_named", { kind: say(`kind.${activity.kind}`), title: activity.title }) : phaseName(phase));
     document.body.dataset.phase = phase;
-    for (const button of ui.phaseButtons) {
-      setAttr(button, "aria-pressed", button.dataset.setPhase === phase ? "true" : "false");
-    }
+    agendaPanel.draw(state, neighbours(state));
     setText(ui.ideasCount, say("ideas_count", { count: state.ideas.size }));
     drawPresence(state);
     drawResults(rankedResults(state), ui.resultsSection, ui.resultsList);
@@ -357,9 +354,6 @@ function draw() {
 }
 
 store.subscribe(draw);
-for (const button of ui.phaseButtons) {
-  button.addEventListener("click", () => setPhase(button.dataset.setPhase));
-}
 ui.clusterForm.addEventListener("submit", createCluster);
 ui.joinsLocked.addEventListener("change", lockJoins);
 ui.phaseName.textContent = phaseName(ui.phaseName.dataset.phase || "");

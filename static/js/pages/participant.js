@@ -2,28 +2,31 @@
 
 import { ClusterWall } from "../components/clusters.js";
 import { IdeaCards } from "../components/idea-card.js";
+import { Instruction } from "../components/instruction.js";
 import { drawResults } from "../components/results.js";
 import { Connection } from "../core/connection.js";
 import { element, keepingFocus, placeChildren, setAttr, setText } from "../core/dom.js";
-import { announce, clearNotice, page, phaseName, say, settings, showNotice } from "../core/page.js";
+import { announce, clearNotice, page, say, settings, showNotice } from "../core/page.js";
 import { Store } from "../core/store.js";
+import {
+  agenda, brainstormInFocus, changesVoteInFocus, currentActivity, focused, inVote, voteRules,
+} from "../features/agenda.js";
 import { clusters, groups } from "../features/clusters.js";
 import { ideaLength, ideaName, ideaTextProblem, ideas, writtenBy } from "../features/ideas.js";
 import { POSTING, VOTING, phaseOf, phases } from "../features/phases.js";
 import { rankedResults, results } from "../features/results.js";
-import { myVotes, votes, votesLeft } from "../features/votes.js";
+import { myVotes, votes } from "../features/votes.js";
 import { mountTimer, timer } from "../features/timer.js";
 
 // Counter thresholds read out to screen readers; the visible counter changes on every key.
 const COUNTER_SPOKEN_AT = [100, 50, 20, 10, 0];
 
-const store = new Store([phases, ideas, clusters, votes, results, timer], { seesHidden: false });
+const store = new Store([phases, agenda, ideas, clusters, votes, results, timer], { seesHidden: false });
 const editing = new Set(); // ids of the participant's ideas whose edit form is open
 
 const $ = (id) => document.getElementById(id);
 const ui = {
-  phaseName: $("phase-name"),
-  phaseHelp: $("phase-help"),
+  question: $("workshop-question"),
   postSection: $("post-section"),
   postForm: $("post-form"),
   ideaText: $("idea-text"),
@@ -42,18 +45,18 @@ const ui = {
 
 const connection = new Connection(page, {
   snapshot(snapshot) {
-    const before = phaseOf(store.state);
+    const before = store.state.currentActivityId;
     store.load(snapshot);
-    const now = phaseOf(store.state);
-    if (before && before !== now) announce(say("phase_now", { phase: phaseName(now) }));
+    if (before !== null && before !== store.state.currentActivityId) announce(drawnInstruction);
   },
   fact(name, payload) {
-    if (name === "phase.changed") {
-      editing.clear();
-      announce(say("phase_now", { phase: phaseName(payload.phase) }));
-    }
+    // Another vote counts this phone's votes afresh: its own snapshot says how many are left.
+    const countAgain = name === "phase.changed" && changesVoteInFocus(store.state, payload.activity);
+    if (name === "phase.changed") editing.clear();
     if (name === "results.revealed") announce(say("results_revealed"));
     store.dispatch(name, payload);
+    if (name === "phase.changed") announce(drawnInstruction);
+    if (countAgain) connection.resync();
   },
   done(item, data) {
     if (item.name === "idea.post" && data) setText(ui.postFeedback, say("idea_posted"));
@@ -78,6 +81,8 @@ const cards = new IdeaCards({
   vote: { give: giveVote, take: takeVoteBack },
 });
 const wall = new ClusterWall($("idea-wall"));
+const instruction = new Instruction($("instruction"));
+let drawnInstruction = "";
 
 // ---- What this participant has done, counting what still waits in the outbox ----
 
@@ -123,11 +128,12 @@ function giveVote(idea) {
   clearNotice();
   const state = store.state;
   const given = myVotes(state, connection.pending());
-  if (votesLeft(state, given) === 0) {
+  const rules = voteRules(state);
+  if (dotsLeft(rules, given) === 0) {
     showNotice(say("no_votes_left"));
     return;
   }
-  if (given.filter((vote) => vote.idea_id === idea.id).length >= state.workshop.votes_per_idea) {
+  if (given.filter((vote) => vote.idea_id === idea.id).length >= rules.cap) {
     showNotice(say("vote_cap_reached"));
     return;
   }
@@ -185,12 +191,11 @@ function drawIdea(idea, state, given, waiting) {
   else if (pending.edit !== null) note = say("edit_waiting");
   const changeable = mine && phaseOf(state) === POSTING && !pending.removing;
   let votesHere = null;
-  if (phaseOf(state) === VOTING) {
+  // Only the ideas this vote is over can take a dot.
+  if (phaseOf(state) === VOTING && inVote(state, idea)) {
     const count = given.filter((vote) => vote.idea_id === idea.id).length;
-    votesHere = {
-      count,
-      full: count >= state.workshop.votes_per_idea || given.length >= state.workshop.vote_budget,
-    };
+    const rules = voteRules(state);
+    votesHere = { count, full: count >= rules.cap || given.length >= rules.budget };
   }
   return cards.draw(idea, {
     text: pending.edit || idea.text,
@@ -218,25 +223,41 @@ function draw() {
   if (!state.workshop) return;
   keepingFocus(() => {
     const phase = phaseOf(state);
-    setText(ui.phaseName, phaseName(phase));
-    setText(ui.phaseHelp, say(`phase_help.${phase}`));
     document.body.dataset.phase = phase;
+    const activity = currentActivity(state);
+    const waiting = connection.pending();
+    const given = myVotes(state, waiting);
+    const rules = voteRules(state);
+    drawnInstruction = instruction.draw(activity, { dots: dotsLeft(rules, given), cap: rules.cap });
+    drawQuestion(state, activity);
 
     ui.postSection.hidden = phase !== POSTING;
-    const waiting = connection.pending();
     drawPendingIdeas(waiting);
 
-    const given = myVotes(state, waiting);
     ui.votePanel.hidden = phase !== VOTING;
-    setText(ui.votesLeft, say("votes_left", { count: votesLeft(state, given) }));
+    setText(ui.votesLeft, say("votes_left", { count: dotsLeft(rules, given) }));
 
     drawResults(rankedResults(state), ui.resultsSection, ui.resultsList);
 
-    setText(ui.ideasCount, say("ideas_count", { count: state.ideas.size }));
-    ui.ideasEmpty.hidden = state.ideas.size > 0;
-    wall.draw(groups(state), (idea) => drawIdea(idea, state, given, waiting));
-    cards.keepOnly(state.ideas, (id) => editing.delete(id));
+    // During a brainstorm its own question's ideas, during a vote those it is over.
+    const shown = focused(state);
+    setText(ui.ideasCount, say("ideas_count", { count: shown.ideas.size }));
+    ui.ideasEmpty.hidden = shown.ideas.size > 0;
+    wall.draw(groups(shown), (idea) => drawIdea(idea, state, given, waiting));
+    cards.keepOnly(shown.ideas, (id) => editing.delete(id));
   });
+}
+
+/** Dots left to give: the vote's budget less those given, counting those still waiting. */
+function dotsLeft(rules, given) {
+  return Math.max(rules.budget - given.length, 0);
+}
+
+// The question the room is on; in a brainstorm the instruction already says it.
+function drawQuestion(state, activity) {
+  const brainstorm = brainstormInFocus(state);
+  setText(ui.question, brainstorm ? brainstorm.prompt : state.workshop.question);
+  ui.question.hidden = Boolean(activity && activity.kind === "brainstorm");
 }
 
 function updateCounter() {
@@ -264,5 +285,4 @@ ui.ideaText.addEventListener("keydown", (event) => {
   // Ctrl+Enter posts, as in chat apps; plain Enter makes a new line.
   if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) ui.postForm.requestSubmit();
 });
-ui.phaseName.textContent = phaseName(ui.phaseName.dataset.phase || "");
 updateCounter();

@@ -3,24 +3,28 @@
 
 import { ClusterWall } from "../components/clusters.js";
 import { IdeaCards } from "../components/idea-card.js";
+import { Instruction } from "../components/instruction.js";
 import { drawResults } from "../components/results.js";
 import { Connection } from "../core/connection.js";
 import { setText } from "../core/dom.js";
-import { page, phaseName, say } from "../core/page.js";
+import { page, say } from "../core/page.js";
 import { Store } from "../core/store.js";
+import { agenda, brainstormInFocus, currentActivity, focused, voteRules } from "../features/agenda.js";
 import { clusters, groups } from "../features/clusters.js";
 import { ideas } from "../features/ideas.js";
 import { phaseOf, phases } from "../features/phases.js";
+import { presence } from "../features/presence.js";
 import { rankedResults, results } from "../features/results.js";
 import { mountTimer, timer } from "../features/timer.js";
 
 // The presenter opens with the facilitator's session, so hidden ideas arrive and are dropped.
-const store = new Store([phases, ideas, clusters, results, timer], { seesHidden: false });
+const store = new Store([phases, agenda, ideas, clusters, results, timer, presence], { seesHidden: false });
 const cards = new IdeaCards();
 
 const $ = (id) => document.getElementById(id);
 const ui = {
-  phaseName: $("phase-name"),
+  question: $("workshop-question"),
+  peopleHere: $("people-here"),
   resultsSection: $("results-section"),
   resultsList: $("results-list"),
   ideasCount: $("ideas-count"),
@@ -29,6 +33,7 @@ const ui = {
   joinsClosed: $("joins-closed"),
 };
 const wall = new ClusterWall($("idea-wall"));
+const instruction = new Instruction($("instruction"));
 
 const connection = new Connection(page, {
   snapshot(snapshot) {
@@ -50,15 +55,24 @@ function drawJoins(locked) {
 function draw(state) {
   if (!state.workshop) return;
   const phase = phaseOf(state);
-  setText(ui.phaseName, phaseName(phase));
   document.body.dataset.phase = phase;
+  const activity = currentActivity(state);
+  const rules = voteRules(state);
+  // The room's whole budget: each phone shows its own dots left.
+  instruction.draw(activity, { dots: rules.budget, cap: rules.cap });
+  const brainstorm = brainstormInFocus(state);
+  setText(ui.question, brainstorm ? brainstorm.prompt : state.workshop.question);
+  ui.question.hidden = Boolean(activity && activity.kind === "brainstorm");
+  const welcome = Boolean(activity && activity.kind === "welcome");
+  ui.peopleHere.hidden = !welcome || !state.presence;
+  setText(ui.peopleHere, state.presence ? say("people_here", { count: state.presence.online }) : "");
   drawJoins(state.workshop.joins_locked);
   drawResults(rankedResults(state), ui.resultsSection, ui.resultsList);
-  setText(ui.ideasCount, say("ideas_count", { count: state.ideas.size }));
-  ui.ideasEmpty.hidden = state.ideas.size > 0;
-  wall.draw(groups(state), (idea) => cards.draw(idea));
-  cards.keepOnly(state.ideas);
+  const shown = focused(state);
+  setText(ui.ideasCount, say("ideas_count", { count: shown.ideas.size }));
+  ui.ideasEmpty.hidden = shown.ideas.size > 0;
+  wall.draw(groups(shown), (idea) => cards.draw(idea));
+  cards.keepOnly(shown.ideas);
 }
 
 store.subscribe(draw);
-ui.phaseName.textContent = phaseName(ui.phaseName.dataset.phase || "");
