@@ -132,6 +132,21 @@ CLIENT_MESSAGES = {
                                  "ungrouped."),
     "cluster_created": _l("Cluster \u201c%(name)s\u201d created."),
     "cluster_name_empty": _l("Please give the cluster a name."),
+    # A private brainstorm: the board's note, counts and Reveal, the phone's note, the
+    # presenter's number.
+    "private_brainstorm": _l("Private brainstorm"),
+    "private_note_board": _l("Private: participants see only their own ideas"),
+    "private_revealed": _l("Revealed: everyone sees all ideas"),
+    "private_note_phone": _l("Only you and the facilitators see your ideas until they are "
+                             "revealed"),
+    "ideas_so_far": _l("Ideas so far: %(count)s"),
+    "ideas_so_far_label": _l("ideas so far"),
+    "reveal_ideas": _l("Reveal all ideas"),
+    "reveal_ideas_named": _l("Reveal all ideas: %(title)s"),
+    "confirm_reveal": _l("Show every idea of \u201c%(title)s\u201d to everyone? This cannot be "
+                         "undone."),
+    "ideas_revealing": _l("Revealing the ideas..."),
+    "ideas_revealed": _l("All ideas are now shown to everyone."),
     # The agenda: what to do now on the phone and the projector, the board's agenda panel.
     "instruction_welcome": _l("Welcome! The workshop starts soon."),
     "instruction_brainstorm": _l("Post your ideas: %(prompt)s"),
@@ -224,7 +239,20 @@ CLIENT_MESSAGES = {
     "select_for_merge_named": _l("Select for merging: %(idea)s"),
     "merge_selected": _l("Merge selected ideas (%(count)s)"),
     "merge_needs_two": _l("Select at least two ideas to merge."),
-    "merge_text_prompt": _l("Text of the merged idea (keep it, or write a combined one):"),
+    # The board's merge dialog and its dialog for editing any idea.
+    "merge_dialog_heading": _l("Merge ideas"),
+    "merge_dialog_intro": _l("These ideas become one. Their votes and authors go with it, and "
+                             "you can undo the merge."),
+    "merge_dialog_ideas": _l("Ideas to merge"),
+    "merge_text_question": _l("Text of the merged idea"),
+    "merge_keep_text_of": _l("Keep the text of: %(idea)s"),
+    "merge_write_combined": _l("Write a combined text"),
+    "merge_combined_text": _l("Combined text"),
+    "merge": _l("Merge"),
+    "edit_idea_heading": _l("Edit the idea"),
+    "edit_idea_marked": _l("Every screen will show that the facilitator edited it."),
+    "idea_text_label": _l("Text of the idea"),
+    "idea_edited": _l("The idea was edited."),
     "ideas_merged": _l("The ideas were merged."),
     "undo_merge": _l("Undo merge"),
     "undo_merge_named": _l("Undo merge: %(idea)s"),

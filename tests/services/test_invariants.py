@@ -5,16 +5,22 @@ from __future__ import annotations
 import hypothesis.strategies as st
 from arrange import as_facilitator, as_participant
 from hypothesis import HealthCheck, settings
-from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    rule,
+    run_state_machine_as_test,
+)
 from sqlalchemy import delete, func, select, update
 
 from workshop.domain.errors import DomainError
 from workshop.domain.phases import Phase
 from workshop.extensions import db
-from workshop.models import AuditEntry, Cluster, Idea, IdeaMerge, Vote
+from workshop.models import Activity, AuditEntry, Cluster, Idea, IdeaMerge, Vote, utcnow
 from workshop.models import Workshop as WorkshopRow
 from workshop.realtime import commands
-from workshop.services import clusters, snapshot
+from workshop.services import agenda, clusters, snapshot
 
 BUDGET, CAP, PEOPLE = 3, 2, 3
 KEYS = [f"k{i}" for i in range(8)]
@@ -26,8 +32,14 @@ def test_rules_hold_under_random_commands(app, make_workshop, make_participant):
     facilitator = as_facilitator(workshop)
     phones = [as_participant(p) for p in people]
 
-    # Each run starts on the brainstorm again, where the workshop was made to start.
+    # Each run starts on the brainstorm again, where the workshop was made to start; its
+    # timer closes posting when time is up.
     brainstorm_id = workshop.current_activity_id
+    with app.app_context():
+        db.session.execute(update(Activity).where(Activity.id == brainstorm_id)
+                           .values(closes_when_time_up=True, duration_seconds=60))
+        db.session.commit()
+        agenda_ids = [a.id for a in agenda.activities_of(db.session, workshop.id)]
 
     class Workshop(RuleBasedStateMachine):
         def __init__(self):
@@ -48,7 +60,12 @@ def test_rules_hold_under_random_commands(app, make_workshop, make_participant):
             db.session.execute(update(WorkshopRow).values(phase=Phase.POSTING.value,
                                                           current_activity_id=brainstorm_id,
                                                           input_paused=False))
+            db.session.execute(update(Activity).values(timer_deadline=None, timer_remaining_ms=None,
+                                                       time_up_at=None))
+            db.session.execute(update(WorkshopRow).values(closes_at=None))
             db.session.execute(delete(AuditEntry).where(AuditEntry.command != "workshop.create"))
+            db.session.execute(update(Activity).where(Activity.id == brainstorm_id)
+                               .values(private=False, revealed_at=None))
             db.session.commit()
             self.context.pop()
 
@@ -74,7 +91,12 @@ def test_rules_hold_under_random_commands(app, make_workshop, make_participant):
             result = self._run("idea.post", phones[who], {"key": f"{who}-{key}", "text": text})
             if result:
                 self.posted.add(result["idea"]["id"])
-                assert self.phase is Phase.POSTING or result["idea"]["id"] in self.answered
+                if result["idea"]["id"] not in self.answered:
+                    assert self.phase is Phase.POSTING
+                    closes_at = db.session.execute(select(WorkshopRow.closes_at).where(
+                        WorkshopRow.id == workshop.id)).scalar_one()
+                    db.session.commit()
+                    assert closes_at is None or closes_at > utcnow(), "posted after time up"
                 self.answered.add(result["idea"]["id"])
 
         @rule(who=st.integers(0, PEOPLE - 1), pick=st.integers(0, 20))
@@ -134,9 +156,58 @@ def test_rules_hold_under_random_commands(app, make_workshop, make_participant):
             if merges:
                 self._run("idea.unmerge", facilitator, {"merge_id": merges[pick % len(merges)]})
 
+        @rule(pick=st.integers(0, 20))
+        def go(self, pick):
+            # Next, back or a jump: any step of the agenda.
+            result = self._run("activity.go", facilitator, {"activity_id": agenda_ids[
+                pick % len(agenda_ids)]})
+            if result:
+                self.phase = Phase(result["phase"])
+
+        @rule(command=st.sampled_from(["timer.start", "timer.pause", "timer.resume",
+                                       "timer.stop", "timer.adjust"]),
+              seconds=st.sampled_from([60, -60, -3600, 600]))
+        def timer(self, command, seconds):
+            # -3600 ends a running timer now: the brainstorm's input closes by itself.
+            payload = {"seconds": abs(seconds)} if command == "timer.start" else {}
+            if command == "timer.adjust":
+                payload = {"seconds": seconds, "key": f"t{len(self.answered)}-{seconds}"}
+            self._run(command, facilitator, payload)
+
         @rule(paused=st.booleans())
         def pause(self, paused):
             self._run("workshop.pause_input", facilitator, {"paused": paused})
+
+        # A private brainstorm, revealed or not: no phone ever holds another's unrevealed idea.
+        # Half the runs start private, so that ideas get posted into one.
+        @initialize(private=st.booleans())
+        def start_private(self, private):
+            self.make_private(private)
+
+        @rule(private=st.booleans())
+        def make_private(self, private):
+            self._run("activity.update", facilitator,
+                      {"activity_id": brainstorm_id, "settings": {"private": private}})
+
+        @rule()
+        def reveal(self):
+            self._run("brainstorm.reveal", facilitator, {"activity_id": brainstorm_id})
+
+        @invariant()
+        def no_phone_holds_anothers_unrevealed_private_idea(self):
+            held = db.session.execute(select(Activity.private, Activity.revealed_at).where(
+                Activity.id == brainstorm_id)).one()
+            if not held.private or held.revealed_at is not None:
+                return
+            authors = dict(db.session.execute(select(Idea.id, Idea.participant_id).where(
+                Idea.workshop_id == workshop.id, Idea.activity_id == brainstorm_id)).all())
+            for phone in phones:
+                snap = snapshot.snapshot(db.session, phone)
+                seen = {i["id"] for i in snap["ideas"]}
+                seen |= {i for c in snap["clusters"] for i in c["idea_ids"]}
+                others = {i for i, author in authors.items() if author != phone.participant_id}
+                assert not seen & others
+            db.session.commit()
 
         @invariant()
         def budget_and_cap_hold(self):

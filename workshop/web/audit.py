@@ -39,6 +39,7 @@ CHANGES = {
     "team.invite": _l("Invited a facilitator"),
     "team.remove": _l("Removed a facilitator"),
     "method.save": _l("Saved the agenda as a method"),
+    "brainstorm.reveal": _l("Revealed the ideas of a private brainstorm"),
 }
 ERASED_PARTICIPANT = _l("a participant whose data was erased")
 

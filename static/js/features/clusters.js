@@ -1,9 +1,12 @@
 // Clusters: the facilitator's groups of ideas, in order, each with its ideas in order.
 // The server sends the whole list on every change (clusters.changed).
 
+import { heldBack } from "./private.js";
+
 /**
- * Take a new cluster list. The server leaves hidden ideas off it, so on the board a hidden
- * idea keeps the cluster it had, as long as that cluster is still there.
+ * Take a new cluster list. The server leaves hidden ideas off it, and the ideas of a private
+ * brainstorm not yet revealed, so on the board such an idea keeps the cluster it had, as
+ * long as that cluster is still there.
  */
 function withClusters(state, list) {
   const clusters = list.map((cluster) => ({ ...cluster }));
@@ -15,7 +18,8 @@ function withClusters(state, list) {
   let ideas = state.ideas;
   for (const [id, idea] of state.ideas) {
     let clusterId = placed.has(id) ? placed.get(id) : null;
-    if (!placed.has(id) && idea.hidden && present.has(idea.cluster_id)) clusterId = idea.cluster_id;
+    const leftOff = idea.hidden || heldBack(state, idea.activity_id);
+    if (!placed.has(id) && leftOff && present.has(idea.cluster_id)) clusterId = idea.cluster_id;
     if (clusterId !== idea.cluster_id) {
       if (ideas === state.ideas) ideas = new Map(state.ideas);
       ideas.set(id, { ...idea, cluster_id: clusterId });

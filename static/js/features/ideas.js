@@ -40,6 +40,8 @@ export const ideas = {
     "idea.shown": (state, payload) => put(state, payload.idea),
     "idea.deleted": (state, payload) => remove(state, payload.idea_id),
     "idea.hidden": (state, payload) => hide(state, payload.idea_id),
+    // A private brainstorm's ideas, shown to everyone at once.
+    "ideas.revealed": (state, payload) => (payload.ideas || []).reduce(put, state),
   },
   // A posted or edited idea is shown from the answer, before its fact arrives.
   answers: {
