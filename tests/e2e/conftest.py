@@ -36,7 +36,8 @@ from sqlalchemy.orm import Session
 from workshop import models
 from workshop.config import database_url
 from workshop.database import tune_engine
-from workshop.services import facilitators, workshops
+from workshop.domain.agenda import phase_of_kind
+from workshop.services import agenda, facilitators, workshops
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 DATABASES = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
@@ -376,7 +377,10 @@ class Tupa:
                 session, account, title="Hiljaisempi kaupunki", question="How might we ...?",
                 vote_budget=vote_budget, votes_per_idea=votes_per_idea, language=language,
             )
-            row.phase = phase
+            # Straight to the first activity in that phase, as if the facilitator went there.
+            activity = next(a for a in agenda.activities_of(session, row.id)
+                            if phase_of_kind(a.kind).value == phase)
+            row.current_activity_id, row.phase = activity.id, phase
             session.flush()
             return Workshop(row.id, row.join_code, facilitator, row.vote_budget,
                             row.votes_per_idea)
