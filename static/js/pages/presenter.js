@@ -13,12 +13,13 @@ import { agenda, brainstormInFocus, currentActivity, focused, voteRules } from "
 import { clusters, groups } from "../features/clusters.js";
 import { ideas } from "../features/ideas.js";
 import { phaseOf, phases } from "../features/phases.js";
+import { mountPrivate, privacy, withoutHeld } from "../features/private.js";
 import { presence } from "../features/presence.js";
 import { rankedResults, results } from "../features/results.js";
 import { mountTimer, timer } from "../features/timer.js";
 
 // The presenter opens with the facilitator's session, so hidden ideas arrive and are dropped.
-const store = new Store([phases, agenda, ideas, clusters, results, timer, presence], { seesHidden: false });
+const store = new Store([phases, agenda, ideas, clusters, results, timer, presence, privacy], { seesHidden: false });
 const cards = new IdeaCards();
 
 const $ = (id) => document.getElementById(id);
@@ -44,6 +45,7 @@ const connection = new Connection(page, {
   },
 });
 mountTimer($("activity-timer"), store, connection);
+mountPrivate($("activity-timer"), store, connection, "presenter");
 
 // Closed to new joins: the code and QR would only lead to a refusal, so a sentence says so.
 function drawJoins(locked) {
@@ -75,4 +77,5 @@ function draw(state) {
   cards.keepOnly(shown.ideas);
 }
 
-store.subscribe(draw);
+// A private brainstorm's ideas reach this facilitator's screen, but stay off the wall.
+store.subscribe((state) => draw(withoutHeld(state)));
