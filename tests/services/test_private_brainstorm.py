@@ -12,7 +12,7 @@ from sqlalchemy import select
 from workshop.domain.protocol import Audience
 from workshop.models import Activity, AuditEntry
 from workshop.realtime import commands
-from workshop.services import agenda, clusters, ideas, snapshot, votes
+from workshop.services import agenda, clusters, erasure, ideas, moderation, snapshot, votes
 from workshop.services.sequence import current_sequence
 
 
@@ -236,3 +236,21 @@ def test_an_open_brainstorm_needs_no_reveal(session, make_workshop, make_partici
     assert [f.audience for f in posted] == [Audience.WORKSHOP]
     assert posted[0].sequence == before + 1
     assert facts == []
+
+
+def test_removing_or_erasing_a_participant_tells_no_phone_of_their_private_ideas(
+        session, private_room):
+    workshop, board, aino, bert = private_room
+    _post(session, aino, "Benches in the shade")
+    _post(session, bert, "Heated shelters")
+    before = current_sequence(session, workshop.id)
+
+    _, removed = moderation.remove_participant(session, board, bert.participant_id, True)
+    _, erased = erasure.erase_participant(session, board, aino.participant_id)
+    session.commit()
+
+    deleted = [f for f in removed + erased if f.name == "idea.deleted"]
+    assert len(deleted) == 2 and {f.audience for f in deleted} == {Audience.FACILITATORS}
+    # What every phone heard: the clusters (none hold these ideas) and nothing else of them.
+    assert names(_to_workshop(removed + erased)) == ["clusters.changed", "clusters.changed"]
+    assert current_sequence(session, workshop.id) == before + 2

@@ -24,6 +24,7 @@ from ..models import (
 from . import audit, presence
 from .access import Actor, check_owner, workshop_for_change
 from .clusters import clusters_of
+from .private_brainstorm import routed_facts
 from .sequence import stamp
 
 
@@ -57,9 +58,10 @@ def erase_participant(
         raise DomainError("not_found", "no such participant")
     sockets = presence.open_sockets(session, workshop.id, participant.id)
     pseudonym = audit.pseudonyms_of(session, workshop.id)[participant.id]
-    idea_ids = list(session.execute(
-        select(Idea.id).where(Idea.participant_id == participant.id).order_by(Idea.id)
-    ).scalars())
+    activity_of = dict(session.execute(
+        select(Idea.id, Idea.activity_id).where(Idea.participant_id == participant.id)
+        .order_by(Idea.id)).all())
+    idea_ids = list(activity_of)
     # Votes others gave to this person's ideas go with the ideas: they counted for nothing else.
     session.execute(delete(Vote).where(
         (Vote.participant_id == participant.id) | Vote.idea_id.in_(idea_ids)))
@@ -77,7 +79,9 @@ def erase_participant(
                           {"clusters": clusters_of(session, workshop.id)}))
     # Their presence rows went without a disconnect: the boards' counts must hear of it here.
     facts.append(presence.changed(workshop.id))
-    return {"participant_id": participant_id, "sockets": sockets}, stamp(session, facts)
+    # Of a private brainstorm not yet revealed, not even the ids reach other phones.
+    return {"participant_id": participant_id, "sockets": sockets}, stamp(
+        session, routed_facts(session, workshop.id, facts, activity_of))
 
 
 def purge_older_than(session: Session, days: int, now: datetime | None = None) -> int:
