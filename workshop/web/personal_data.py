@@ -1,6 +1,8 @@
-"""Personal data, from the facilitator's side: who joined, and erasing one of them or everything.
+"""Personal data, from the facilitator's side: who joined, removing one of them from the room,
+and erasing one of them or everything.
 
-Erasing is a POST from a confirmation page (CSRF-protected like every form), never a link.
+Erasing is a POST from a confirmation page, removing a POST from the list's confirmation
+dialog (both CSRF-protected like every form), never a link.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from ..client_messages import ORGANISATION_TYPE_NAMES
 from ..extensions import db
 from ..realtime.transactions import Work
 from ..realtime.wiring import realtime
-from ..services import erasure, participants
+from ..services import erasure, moderation, participants
 from ..services.access import Actor
 from .signed_in import current_facilitator, own_workshop, owned_workshop, signin_required
 
@@ -21,6 +23,10 @@ bp = Blueprint("personal_data", __name__, url_prefix="/workshops")
 WORKSHOP_ERASED = _l("The workshop “%(title)s” and all its data were erased.")
 PARTICIPANT_ERASED = _l("The data of %(name)s was erased.")
 UNNAMED_PARTICIPANT = _l("Participant %(number)s")
+PARTICIPANT_REMOVED = _l("%(name)s was removed from the workshop. Their ideas stay.")
+PARTICIPANT_REMOVED_WITH_IDEAS = _l("%(name)s was removed from the workshop with their ideas.")
+# The dialog's two answers to "what happens to their ideas?".
+IDEAS_STAY, IDEAS_GO = "stay", "go"
 
 
 @bp.get("/<int:workshop_id>/participants")
@@ -61,6 +67,34 @@ def erase_participant(workshop_id: int, participant_id: int):
         "erase_participant.html", workshop=workshop, person=person,
         organisation_types=ORGANISATION_TYPE_NAMES,
     ))
+
+
+@bp.post("/<int:workshop_id>/participants/<int:participant_id>/remove")
+@signin_required
+def remove_participant(workshop_id: int, participant_id: int):
+    """Remove one participant from the room, their ideas staying or going; their phones hang up.
+
+    The list asks first, in a dialog; the participant's data stays (erasing is its own page).
+    """
+    workshop = own_workshop(workshop_id)
+    ideas = request.form.get("ideas")
+    if ideas not in (IDEAS_STAY, IDEAS_GO):
+        abort(400)
+    actor = _actor(workshop.id)
+    person = next((p for p in participants.participants_of(db.session, actor)
+                   if p["id"] == participant_id), None)
+    if person is None:
+        abort(404)
+    outcome = realtime().perform(Work("participant.remove", lambda session: (
+        moderation.remove_participant(session, actor, participant_id, ideas == IDEAS_GO))))
+    if outcome.refusal:
+        abort(404)
+    if outcome.failure:
+        abort(503)
+    realtime().hang_up(outcome.result["sockets"])
+    said = PARTICIPANT_REMOVED_WITH_IDEAS if ideas == IDEAS_GO else PARTICIPANT_REMOVED
+    flash(str(said) % {"name": _named(person)["name"]})
+    return redirect(url_for("personal_data.participant_list", workshop_id=workshop.id))
 
 
 @bp.route("/<int:workshop_id>/erase", methods=["GET", "POST"])

@@ -19,7 +19,7 @@ const danger = (focus) => element("button", {
 
 /**
  * One idea's card. `controls` picks what it offers, each with the page's callbacks:
- * `moderate` {hide(idea), remove(idea)} and `move` {move(idea, clusterId)} on the board,
+ * `moderate` {hide(idea), remove(idea), edit(idea) if offered} and `move` {move(idea, clusterId)} on the board,
  * `own` {edit(idea), remove(idea), save(idea, text), cancel(idea)} and `vote` {give(idea),
  * take(idea)} on the phone; none on the projector.
  */
@@ -58,8 +58,11 @@ export class IdeaCard {
     this.hiddenBadge = element("p", { className: "badge badge-hidden", text: say("hidden_from_participants") });
     this.hide = element("button", { className: "button-quiet", attrs: { type: "button", "data-focus": `${this.uid}-hide` } });
     this.remove = danger(`${this.uid}-delete`);
-    this.moderationRow = element("div", { className: "button-row" }, [this.hide, this.remove]);
+    // The facilitator may edit any idea (the page opens its editor); the card then says so.
+    this.editAny = moderate.edit ? quiet(say("edit"), `${this.uid}-edit`) : null;
+    this.moderationRow = element("div", { className: "button-row" }, [this.editAny, this.hide, this.remove]);
     this.node.append(this.hiddenBadge);
+    if (this.editAny) this.editAny.addEventListener("click", () => moderate.edit(this.idea));
     this.hide.addEventListener("click", () => moderate.hide(this.idea));
     this.remove.addEventListener("click", () => moderate.remove(this.idea));
   }
@@ -180,6 +183,7 @@ export class IdeaCard {
     this.hiddenBadge.hidden = !idea.hidden;
     setText(this.hide, idea.hidden ? say("show") : say("hide"));
     setAttr(this.hide, "aria-label", say(idea.hidden ? "show_idea_named" : "hide_idea_named", { idea: name }));
+    if (this.editAny) setAttr(this.editAny, "aria-label", say("edit_idea_named", { idea: name }));
   }
 
   drawMove(idea, clusters, name) {

@@ -142,6 +142,7 @@ export class Connection {
     this.synced = false;
     this.syncing = false;
     this.syncAgain = false;
+    this.wantWhole = false; // the next sync asks for a snapshot, not for what was missed
     this.early = [];
     this.ahead = new Map();
     this.gapTimer = null;
@@ -211,8 +212,9 @@ export class Connection {
     this.syncListeners.push(listener);
   }
 
-  /** Ask for a fresh snapshot now. */
+  /** Ask for a whole fresh snapshot now: what was missed would not say what the server moved. */
   resync() {
+    this.wantWhole = true;
     this.sync();
   }
 
@@ -273,9 +275,11 @@ export class Connection {
     let attempt = 0;
     let sentAt = 0;
     let answeredAt = 0;
+    const whole = Boolean(this.wantWhole);
+    this.wantWhole = false;
     while (this.socket.connected) {
       // A screen that has drawn the workshop before asks only for what it missed since.
-      const payload = this.lastSeq === null ? {} : { since: this.lastSeq };
+      const payload = this.lastSeq === null || whole ? {} : { since: this.lastSeq };
       sentAt = Date.now();
       answer = await this.ask("workshop.sync", payload, SYNC_WAIT_MS);
       answeredAt = Date.now();
@@ -285,7 +289,10 @@ export class Connection {
       attempt += 1;
     }
     this.syncing = false;
-    if (!answer) return; // disconnected meanwhile: the next connect syncs again
+    if (!answer) {
+      this.wantWhole = this.wantWhole || whole;
+      return; // disconnected meanwhile: the next connect syncs again
+    }
     if (!answer.ok) {
       this.early = [];
       if (this.handlers.refused) this.handlers.refused({ name: "workshop.sync" }, answer.error);

@@ -3,7 +3,10 @@
 
 import Sortable from "/vendor/sortable.esm.js";
 import { AgendaPanel } from "../components/agenda-panel.js";
+import { EditDialog } from "../components/edit-dialog.js";
 import { IdeaCards } from "../components/idea-card.js";
+import { MergeDialog } from "../components/merge-dialog.js";
+import { ModerationBar } from "../components/moderation-bar.js";
 import { drawResults } from "../components/results.js";
 import { Connection } from "../core/connection.js";
 import {
@@ -17,13 +20,15 @@ import { Store } from "../core/store.js";
 import { agenda, currentActivity, neighbours } from "../features/agenda.js";
 import { clusterById, clusters, groups, movedIdea, renamedCluster } from "../features/clusters.js";
 import { ideaName, ideas } from "../features/ideas.js";
+import { inputPaused, moderation } from "../features/moderation.js";
 import { phaseOf, phases } from "../features/phases.js";
 import { presence } from "../features/presence.js";
 import { rankedResults, results } from "../features/results.js";
 import { votes } from "../features/votes.js";
 import { mountTimer, timer } from "../features/timer.js";
 
-const store = new Store([phases, agenda, ideas, clusters, votes, results, presence, timer], { seesHidden: true });
+const store = new Store([phases, agenda, ideas, clusters, votes, results, presence, timer, moderation], { seesHidden: true });
+const selectedForMerge = new Set(); // ids of the ideas ticked for the next merge
 const columns = new Map(); // "ungrouped" or cluster id -> the elements of its column
 const renaming = new Set();
 let dragging = false;
@@ -79,9 +84,66 @@ mountTimer($("activity-timer"), store, connection, { controls: true });
 
 const cards = new IdeaCards({
   className: "idea idea-card",
-  moderate: { hide: toggleHidden, remove: deleteIdea },
+  moderate: { hide: toggleHidden, remove: deleteIdea, edit: (idea) => editDialog.open(idea) },
   move: { move: moveWithKeyboard },
+  merge: { select: selectForMerge, undo: undoMerge },
 });
+const moderationBar = new ModerationBar({ pause: pauseInput, merge: mergeSelected });
+ui.columns.before(moderationBar.node);
+const mergeDialog = new MergeDialog({ merge: sendMerge });
+const editDialog = new EditDialog({ save: saveEdit });
+
+// ---- Moderation ----
+
+function pauseInput(paused) {
+  clearNotice();
+  connection.send("workshop.pause_input", { paused });
+  announce(say(paused ? "input_paused_now" : "input_open_now"));
+}
+
+function selectForMerge(idea, selected) {
+  if (selected) selectedForMerge.add(idea.id);
+  else selectedForMerge.delete(idea.id);
+  draw();
+}
+
+function mergeSelected() {
+  clearNotice();
+  const chosen = Array.from(selectedForMerge).filter((id) => store.state.ideas.has(id)).sort((a, b) => a - b);
+  if (chosen.length < 2) {
+    showNotice(say("merge_needs_two"));
+    return;
+  }
+  mergeDialog.open(chosen.map((id) => store.state.ideas.get(id)));
+}
+
+function sendMerge(chosen, { keep, text }) {
+  clearNotice();
+  // The idea whose text is kept stays (the oldest for a combined text), unless another one
+  // already holds merges: that one must stay, as the server merges nothing away from it.
+  const kept = chosen.find((idea) => idea.id === keep);
+  const into = chosen.find((idea) => idea.merge_ids && idea.merge_ids.length) || kept || chosen[0];
+  const wanted = kept ? kept.text : text;
+  connection.send("idea.merge", {
+    idea_ids: chosen.map((idea) => idea.id), into_idea_id: into.id, text: wanted === into.text ? null : wanted,
+  });
+  selectedForMerge.clear();
+  announce(say("ideas_merged"));
+  draw();
+}
+
+function saveEdit(idea, text) {
+  clearNotice();
+  connection.send("idea.edit", { idea_id: idea.id, text });
+  announce(say("idea_edited"));
+}
+
+function undoMerge(idea) {
+  clearNotice();
+  if (!idea.merge_ids || !idea.merge_ids.length) return;
+  connection.send("idea.unmerge", { merge_id: idea.merge_ids[idea.merge_ids.length - 1] });
+  announce(say("merge_undone"));
+}
 
 // ---- Commands ----
 
@@ -298,7 +360,9 @@ function drawColumns(state) {
   }
   arrangeChildren(ui.columns, wanted.map(([column]) => column.node));
   const drawn = wanted.map(([column, inColumn]) => {
-    const nodes = inColumn.map((idea) => cards.draw(idea, { clusters: state.clusters }));
+    const nodes = inColumn.map((idea) => cards.draw(idea, {
+      clusters: state.clusters, selected: selectedForMerge.has(idea.id),
+    }));
     arrangeChildren(column.list, nodes);
     setText(column.count, say("ideas_count", { count: inColumn.length }));
     column.empty.hidden = inColumn.length > 0;
@@ -350,6 +414,8 @@ function draw() {
     drawPresence(state);
     drawResults(rankedResults(state), ui.resultsSection, ui.resultsList);
     drawColumns(state);
+    for (const id of Array.from(selectedForMerge)) if (!state.ideas.has(id)) selectedForMerge.delete(id);
+    moderationBar.draw(inputPaused(state), selectedForMerge.size);
   });
 }
 

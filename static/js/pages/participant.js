@@ -16,12 +16,13 @@ import { ideaLength, ideaName, ideaTextProblem, ideas, writtenBy } from "../feat
 import { POSTING, VOTING, phaseOf, phases } from "../features/phases.js";
 import { rankedResults, results } from "../features/results.js";
 import { myVotes, votes } from "../features/votes.js";
+import { MOVES_VOTES, inputPaused, moderation } from "../features/moderation.js";
 import { mountTimer, timer } from "../features/timer.js";
 
 // Counter thresholds read out to screen readers; the visible counter changes on every key.
 const COUNTER_SPOKEN_AT = [100, 50, 20, 10, 0];
 
-const store = new Store([phases, agenda, ideas, clusters, votes, results, timer], { seesHidden: false });
+const store = new Store([phases, agenda, ideas, clusters, votes, results, timer, moderation], { seesHidden: false });
 const editing = new Set(); // ids of the participant's ideas whose edit form is open
 
 const $ = (id) => document.getElementById(id);
@@ -57,6 +58,9 @@ const connection = new Connection(page, {
     store.dispatch(name, payload);
     if (name === "phase.changed") announce(drawnInstruction);
     if (countAgain) connection.resync();
+    if (name === "input.changed") announce(say(payload.paused ? "input_paused" : "input_open_now"));
+    // A merge may have moved this phone's votes or given some back: the server's count rules.
+    if (MOVES_VOTES.has(name)) connection.resync();
   },
   done(item, data) {
     if (item.name === "idea.post" && data) setText(ui.postFeedback, say("idea_posted"));
@@ -112,9 +116,17 @@ function refuseText(text, field) {
 
 // ---- Commands ----
 
+// While the facilitator has paused input, a control says why instead of sending.
+function refusePaused() {
+  if (!inputPaused(store.state)) return false;
+  showNotice(say("input_paused"));
+  return true;
+}
+
 function postIdea(event) {
   event.preventDefault();
   clearNotice();
+  if (refusePaused()) return;
   const text = ui.ideaText.value.trim();
   if (refuseText(text, ui.ideaText)) return;
   connection.send("idea.post", { text });
@@ -126,6 +138,7 @@ function postIdea(event) {
 
 function giveVote(idea) {
   clearNotice();
+  if (refusePaused()) return;
   const state = store.state;
   const given = myVotes(state, connection.pending());
   const rules = voteRules(state);
@@ -142,6 +155,7 @@ function giveVote(idea) {
 
 function takeVoteBack(idea) {
   clearNotice();
+  if (refusePaused()) return;
   const mine = myVotes(store.state, connection.pending()).filter((vote) => vote.idea_id === idea.id);
   if (!mine.length) {
     showNotice(say("no_vote_to_take_back"));
@@ -245,7 +259,22 @@ function draw() {
     ui.ideasEmpty.hidden = shown.ideas.size > 0;
     wall.draw(groups(shown), (idea) => drawIdea(idea, state, given, waiting));
     cards.keepOnly(shown.ideas, (id) => editing.delete(id));
+    drawPaused(inputPaused(state)); // after the cards, whose vote buttons it marks
   });
+}
+
+const pausedNotice = element("p", { className: "notice-box input-paused", text: say("input_paused"), attrs: { id: "input-paused-notice" } });
+pausedNotice.hidden = true;
+ui.postSection.before(pausedNotice);
+
+// Paused: said above the controls, and posting and voting are marked unavailable.
+function drawPaused(paused) {
+  pausedNotice.hidden = !paused;
+  document.body.classList.toggle("is-input-paused", paused);
+  const post = ui.postForm.querySelector("button[type=submit]");
+  if (post) setAttr(post, "aria-disabled", paused ? "true" : null);
+  if (!paused) return;
+  for (const control of document.querySelectorAll(".vote-give, .vote-take")) setAttr(control, "aria-disabled", "true");
 }
 
 /** Dots left to give: the vote's budget less those given, counting those still waiting. */
