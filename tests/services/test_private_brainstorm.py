@@ -12,6 +12,7 @@ from sqlalchemy import select
 from workshop.domain.protocol import Audience
 from workshop.models import Activity, AuditEntry
 from workshop.realtime import commands
+from workshop.reports import gather
 from workshop.services import agenda, clusters, erasure, ideas, moderation, snapshot, votes
 from workshop.services.sequence import current_sequence
 
@@ -254,3 +255,15 @@ def test_removing_or_erasing_a_participant_tells_no_phone_of_their_private_ideas
     # What every phone heard: the clusters (none hold these ideas) and nothing else of them.
     assert names(_to_workshop(removed + erased)) == ["clusters.changed", "clusters.changed"]
     assert current_sequence(session, workshop.id) == before + 2
+
+
+def test_the_facilitators_export_keeps_private_ideas_in_their_clusters(session, private_room):
+    _workshop, board, _aino, bert = private_room
+    theirs, _ = _post(session, bert, "Heated shelters")
+    made, _ = clusters.create_cluster(session, board, "c1", "Comfort")
+    clusters.move_idea(session, board, theirs, made["cluster"]["id"], 0)
+    session.commit()
+
+    document, _ = gather.workshop_export(session, board)
+
+    assert document["clusters"][0]["idea_ids"] == [theirs]

@@ -75,7 +75,7 @@ def workshop_export(session: Session, actor: Actor) -> tuple[dict, list]:
             }
             for idea in ideas
         ],
-        "clusters": clusters_of(session, workshop.id),
+        "clusters": clusters_of(session, workshop.id, actor),
         "votes": [
             {
                 "participant": pseudonyms[vote.participant_id],

@@ -23,11 +23,12 @@ import { ideaName, ideas } from "../features/ideas.js";
 import { inputPaused, moderation } from "../features/moderation.js";
 import { phaseOf, phases } from "../features/phases.js";
 import { presence } from "../features/presence.js";
+import { mountPrivate, privacy } from "../features/private.js";
 import { rankedResults, results } from "../features/results.js";
 import { votes } from "../features/votes.js";
 import { mountTimer, timer } from "../features/timer.js";
 
-const store = new Store([phases, agenda, ideas, clusters, votes, results, presence, timer, moderation], { seesHidden: true });
+const store = new Store([phases, agenda, ideas, clusters, votes, results, presence, timer, moderation, privacy], { seesHidden: true });
 const selectedForMerge = new Set(); // ids of the ideas ticked for the next merge
 const columns = new Map(); // "ungrouped" or cluster id -> the elements of its column
 const renaming = new Set();
@@ -81,6 +82,7 @@ const connection = new Connection(page, {
 });
 
 mountTimer($("activity-timer"), store, connection, { controls: true });
+mountPrivate(document.querySelector(".board-head"), store, connection, "board");
 
 const cards = new IdeaCards({
   className: "idea idea-card",

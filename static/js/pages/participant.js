@@ -14,6 +14,7 @@ import {
 import { clusters, groups } from "../features/clusters.js";
 import { ideaLength, ideaName, ideaTextProblem, ideas, writtenBy } from "../features/ideas.js";
 import { POSTING, VOTING, phaseOf, phases } from "../features/phases.js";
+import { mountPrivate, privacy } from "../features/private.js";
 import { rankedResults, results } from "../features/results.js";
 import { myVotes, votes } from "../features/votes.js";
 import { MOVES_VOTES, inputPaused, moderation } from "../features/moderation.js";
@@ -22,7 +23,7 @@ import { mountTimer, timer } from "../features/timer.js";
 // Counter thresholds read out to screen readers; the visible counter changes on every key.
 const COUNTER_SPOKEN_AT = [100, 50, 20, 10, 0];
 
-const store = new Store([phases, agenda, ideas, clusters, votes, results, timer, moderation], { seesHidden: false });
+const store = new Store([phases, agenda, ideas, clusters, votes, results, timer, moderation, privacy], { seesHidden: false });
 const editing = new Set(); // ids of the participant's ideas whose edit form is open
 
 const $ = (id) => document.getElementById(id);
@@ -79,6 +80,7 @@ const connection = new Connection(page, {
 });
 
 mountTimer($("activity-timer"), store, connection);
+mountPrivate($("activity-timer"), store, connection, "phone");
 
 const cards = new IdeaCards({
   own: { edit: startEditing, remove: deleteIdea, save: saveEdit, cancel: (idea) => stopEditing(idea.id) },
