@@ -8,7 +8,7 @@ from arrange import as_facilitator, count, names, refused
 from sqlalchemy import select
 
 from workshop.models import Cluster, Idea
-from workshop.services import clusters, ideas
+from workshop.services import agenda, clusters, ideas
 
 
 def test_clusters_are_created_once_per_key_in_order(session, make_workshop):
@@ -154,3 +154,24 @@ def test_hidden_ideas_keep_their_place_in_their_cluster(
     # A participant's screen never received the hidden idea, so it shows nothing there.
     assert facts[0].payload["clusters"][0]["idea_ids"] == [hidden_id, shown_id]
     assert clusters.clusters_of(session, workshop.id)[0]["idea_ids"] == [hidden_id, shown_id]
+
+
+def test_a_cluster_belongs_to_the_question_the_room_groups(session, make_workshop):
+    workshop = make_workshop(phase="posting")
+    board = as_facilitator(workshop)
+    brainstorm = workshop.current_activity_id
+    other, _ = agenda.add_activity(session, board, "q2", "brainstorm", "More", prompt="Else?")
+    grouping, _ = agenda.add_activity(session, board, "g2", "group", "Group the rest",
+                                      settings={"source_activity_id": other["activity"]["id"]})
+
+    while_posting, _ = clusters.create_cluster(session, board, "c1", "Shelter")
+    agenda.go_to(session, board, grouping["activity"]["id"])
+    while_grouping, _ = clusters.create_cluster(session, board, "c2", "Light")
+    every_question = next(a for a in agenda.activities_of(session, workshop.id)
+                          if a.kind == "group" and a.source_activity_id is None)
+    agenda.go_to(session, board, every_question.id)
+    across, _ = clusters.create_cluster(session, board, "c3", "Both")
+
+    assert while_posting["cluster"]["activity_id"] == brainstorm
+    assert while_grouping["cluster"]["activity_id"] == other["activity"]["id"]
+    assert across["cluster"]["activity_id"] is None
