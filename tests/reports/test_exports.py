@@ -203,8 +203,10 @@ def test_export_through_the_route_after_the_reveal(app, held_workshop):
     assert ideas_by_id[first]["cluster_id"] == held_workshop["cluster"]
     assert ideas_by_id[first]["votes"] == 2
     assert ideas_by_id[third]["hidden"] is True
+    brainstorm = next(a["id"] for a in document["agenda"] if a["kind"] == "brainstorm")
     assert document["clusters"] == [{"id": held_workshop["cluster"], "name": "Sää",
-                                     "position": 1, "idea_ids": [first]}]
+                                     "activity_id": brainstorm, "position": 1,
+                                     "idea_ids": [first]}]
     assert sorted((v["participant"], v["idea_id"]) for v in document["votes"]) == [
         ("p1", first), ("p1", first), ("p2", second)]
     assert document["votes_hidden_until_reveal"] is False
