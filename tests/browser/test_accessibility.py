@@ -121,6 +121,24 @@ def test_every_kind_of_page_passes_wcag_21_aa(screens, tupa, lang):
     expect(desk.get_by_role("heading", name=words["add_activity"])).to_be_visible()
     desk.locator("#activity-kind").select_option("vote")
     found += violations(desk)
+    # The moderation dialogs, each open: merging two ideas, editing one, removing someone.
+    phone.locator("#idea-text").fill("Lisää penkkejä")
+    phone.locator("#post-section button[type=submit]").click()
+    found += scan(desk, base, "Lisää penkkejä")
+    for pick in desk.locator(".card-merge input[type=checkbox]").all():
+        pick.check()
+    desk.locator("#merge-selected").click()
+    expect(desk.locator("#merge-dialog")).to_be_visible()
+    found += violations(desk)
+    desk.keyboard.press("Escape")
+    desk.locator(".idea-card button[data-focus$='-edit']").first.click()
+    expect(desk.locator("#edit-dialog")).to_be_visible()
+    found += violations(desk)
+    desk.keyboard.press("Escape")
+    desk.goto(f"{base}/participants")
+    desk.locator("[data-remove-url]").first.click()
+    expect(desk.locator("#remove-dialog")).to_be_visible()
+    found += violations(desk)
     found += scan(desk, "/no/such/page", words["missing"])
     # The error page answers 404 on purpose: the console's word for that is no script error.
     screens.errors[:] = [e for e in screens.errors if "status of 404" not in e]
