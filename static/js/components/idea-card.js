@@ -1,6 +1,7 @@
 // The one idea card: the projector shows text and author, the phone adds the participant's
-// own edit and delete and the vote buttons, the board adds hiding, deleting and a labelled
-// "Move to cluster" control (the keyboard's way to do what drag and drop does).
+// own edit and delete and the vote buttons, the board adds editing, hiding, deleting,
+// selecting for a merge (and undoing one) and a labelled "Move to cluster" control (the
+// keyboard's way to do what drag and drop does).
 //
 // A card is built once per idea and updated in place on every redraw, so a control keeps its
 // focus while the ideas around it change.
