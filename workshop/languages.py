@@ -43,6 +43,9 @@ ERROR_MESSAGES = {
     "invalid_activity": _l("That step of the agenda cannot be saved: please check its settings."),
     "activity_in_use": _l(
         "That step is in use: the room is at it, or ideas or votes belong to it."),
+    "idea_private": _l(
+        "An idea of a private brainstorm not yet revealed can only be merged with ideas of the "
+        "same brainstorm."),
     "not_in_vote": _l("That idea is not part of this vote."),
     "invalid_vote_settings": _l("Votes per idea must be between 1 and the vote budget."),
     "join_code_exhausted": _l("Could not create a join code. Please try again."),

@@ -10,7 +10,7 @@ from arrange import as_facilitator, as_participant, names, refused
 from sqlalchemy import select
 
 from workshop.domain.protocol import Audience
-from workshop.models import Activity, AuditEntry
+from workshop.models import Activity, AuditEntry, Participant
 from workshop.realtime import commands
 from workshop.reports import gather
 from workshop.services import agenda, clusters, erasure, ideas, moderation, snapshot, votes
@@ -267,3 +267,24 @@ def test_the_facilitators_export_keeps_private_ideas_in_their_clusters(session, 
     document, _ = gather.workshop_export(session, board)
 
     assert document["clusters"][0]["idea_ids"] == [theirs]
+
+
+def test_an_unrevealed_private_idea_is_merged_only_within_its_own_brainstorm(
+        session, private_room, add_idea):
+    workshop, board, aino, bert = private_room
+    secret, _ = _post(session, aino, "Shade for benches")
+    same_room, _ = _post(session, bert, "Shadier benches")
+    public_question, _ = agenda.add_activity(session, board, "open", "brainstorm", "Open",
+                                             prompt="Anything else?")
+    author = session.get(Participant, bert.participant_id)
+    session.commit()
+    public = add_idea(author, "Heated stops", activity_id=public_question["activity"]["id"])
+
+    with refused("idea_private"):
+        moderation.merge_ideas(session, board, "m1", [secret, public], public)
+    session.rollback()
+    merged, facts = moderation.merge_ideas(session, board, "m2", [secret, same_room], same_room)
+
+    assert merged["idea"]["id"] == same_room
+    assert _to_workshop(facts) == [] and "Shade" not in _as_text(
+        snapshot.snapshot(session, bert))

@@ -24,7 +24,7 @@ from . import audit, presence
 from .access import Actor, workshop_for_change
 from .clusters import clusters_of
 from .merges import delete_ideas, standing_payload, undo
-from .private_brainstorm import routed_facts
+from .private_brainstorm import holds_back, routed_facts
 from .sequence import stamp
 from .votes import results, vote_in_focus
 
@@ -52,6 +52,11 @@ def merge_ideas(session: Session, actor: Actor, key: str, idea_ids: list, into_i
             raise DomainError("not_found", "no such idea", idea_id=idea_id)
         if idea.hidden:
             raise DomainError("idea_hidden", "a hidden idea is not merged", idea_id=idea_id)
+    questions = {ideas[i].activity_id for i in idea_ids}
+    if len(questions) > 1 and any(holds_back(session, q) for q in questions):
+        # The idea that stays would carry a private idea's author and id onto every phone.
+        raise DomainError("idea_private", "an unrevealed private idea merges only with its own "
+                          "brainstorm's ideas")
     holding = session.scalars(select(IdeaMerge.into_idea_id).where(
         IdeaMerge.into_idea_id.in_(away_ids), IdeaMerge.undone_at.is_(None))).first()
     if holding is not None:
