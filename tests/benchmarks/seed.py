@@ -20,8 +20,9 @@ from sqlalchemy.orm import Session
 
 from workshop.config import database_url
 from workshop.database import tune_engine
+from workshop.domain.agenda import phase_of_kind
 from workshop.domain.people import OrganisationType
-from workshop.services import facilitators, ideas, participants, workshops
+from workshop.services import agenda, facilitators, ideas, participants, workshops
 from workshop.services.access import Actor
 
 KINDS = [kind.value for kind in OrganisationType]
@@ -46,18 +47,27 @@ def seed(url: str, phones: int, idea_count: int, phase: str) -> dict:
             tokens.append(token)
         (author, _token), _ = participants.join(session, workshop.id, nickname="author",
                                                 organisation_type="city", organisation_name="")
-        workshop.phase = "posting"  # the ideas to vote on are posted first
+        _stand_at(session, workshop, "posting")  # the ideas to vote on are posted first
         session.flush()
         actor = Actor(workshop_id=workshop.id, participant_id=author.id)
         idea_ids = [
             ideas.post_idea(session, actor, f"seed-{n}", f"Seeded idea {n}")[0]["idea"]["id"]
             for n in range(idea_count)
         ]
-        workshop.phase = phase
+        _stand_at(session, workshop, phase)
         session.commit()
         answer = {"workshop_id": workshop.id, "tokens": tokens, "idea_ids": idea_ids}
     engine.dispose()
     return answer
+
+
+def _stand_at(session: Session, workshop, phase: str) -> None:
+    # The first activity in that phase, as if the facilitator went there: a vote's budget is
+    # its activity's, and ideas belong to the brainstorm they were posted in.
+    activity = next(a for a in agenda.activities_of(session, workshop.id)
+                    if phase_of_kind(a.kind).value == phase)
+    workshop.current_activity_id, workshop.phase = activity.id, phase
+    session.flush()
 
 
 if __name__ == "__main__":
