@@ -7,10 +7,11 @@ import pytest
 from workshop.domain.agenda import (
     KINDS,
     ActivityKind,
+    check_agenda,
     default_agenda,
     draft,
-    neighbour,
     phase_of_kind,
+    welcome,
 )
 from workshop.domain.errors import DomainError
 from workshop.domain.phases import WHAT_EACH_PHASE_ALLOWS, Phase
@@ -62,8 +63,9 @@ def test_the_default_agenda_opens_on_a_welcome_in_the_workshops_language():
     assert agenda[1].prompt == "Miten?" and agenda[3].settings["votes_per_idea"] == 2
 
 
-def test_next_and_back_stop_at_the_ends():
-    ids = [4, 7, 9]
-    assert (neighbour(ids, 7, 1), neighbour(ids, 7, -1)) == (9, 4)
-    assert neighbour(ids, 9, 1) is None and neighbour(ids, 4, -1) is None
-    assert neighbour(ids, None, 1) == 4
+def test_an_agenda_has_one_to_forty_activities_and_opens_on_a_welcome_by_default():
+    with pytest.raises(DomainError):
+        check_agenda([])
+    with pytest.raises(DomainError):
+        check_agenda([welcome("sv")] * 41)
+    assert check_agenda([welcome("sv")] * 40)[0].title == "Välkommen"

@@ -108,3 +108,20 @@ def test_a_facilitator_sees_only_their_workshops_newest_first(
     make_workshop(title="Someone else's")
 
     assert [w.id for w in workshops.workshops_of(session, owner)] == [newer.id, older.id]
+
+
+def test_an_agenda_without_a_welcome_gets_one_in_front_and_its_sources_still_point_right(
+        session, make_facilitator):
+    from workshop.domain.agenda import draft
+    planned = [(draft("brainstorm", "Ideas", "What if?"), None), (draft("vote", "Dots"), 0),
+               (draft("results", "Results"), 1)]
+
+    workshop, _ = workshops.create_workshop(session, make_facilitator(), title="No welcome",
+                                            language="fi", agenda=planned)
+
+    made = agenda.activities_of(session, workshop.id)
+    assert [(a.kind, a.title) for a in made] == [
+        ("welcome", "Tervetuloa"), ("brainstorm", "Ideas"), ("vote", "Dots"),
+        ("results", "Results")]
+    assert (made[2].source_activity_id, made[3].source_activity_id) == (made[1].id, made[2].id)
+    assert workshop.current_activity_id == made[0].id and workshop.question == "What if?"

@@ -163,21 +163,13 @@ def check_duration(value: Any) -> int | None:
     return value
 
 
-def check_agenda(drafts: list[ActivityDraft]) -> list[ActivityDraft]:
-    """A whole agenda: one to MAX_ACTIVITIES activities."""
+def check_agenda(drafts: list) -> list:
+    """A whole agenda (drafts, or drafts with their source's place): one to MAX_ACTIVITIES."""
     if not drafts:
         raise DomainError("invalid_activity", "an agenda needs at least one activity")
     if len(drafts) > MAX_ACTIVITIES:
         raise DomainError("invalid_activity", f"at most {MAX_ACTIVITIES} activities")
     return drafts
-
-
-def neighbour(ids: list[int], current: int | None, step: int) -> int | None:
-    """The activity `step` places from the current one in agenda order, if there is one."""
-    if current not in ids:
-        return ids[0] if ids else None
-    index = ids.index(current) + step
-    return ids[index] if 0 <= index < len(ids) else None
 
 
 def _id_or_none(value: Any) -> bool:
@@ -193,16 +185,24 @@ DEFAULT_TITLES = {
 }
 
 
+def welcome(language: str) -> ActivityDraft:
+    """The holding screen an agenda opens on, named in the workshop's language."""
+    return draft("welcome", _titles(language)[0])
+
+
 def default_agenda(question: str, vote_budget: int, votes_per_idea: int | None,
                    language: str) -> list[ActivityDraft]:
     """Welcome, brainstorm the question, group, vote, results."""
-    welcome, brainstorm, group, vote, results = DEFAULT_TITLES.get(language,
-                                                                   DEFAULT_TITLES["en"])
+    _welcome, brainstorm, group, vote, results = _titles(language)
     return [
-        draft("welcome", welcome),
+        welcome(language),
         draft("brainstorm", brainstorm, question),
         draft("group", group),
         draft("vote", vote, settings={"vote_budget": vote_budget,
                                       "votes_per_idea": votes_per_idea}),
         draft("results", results),
     ]
+
+
+def _titles(language: str) -> tuple[str, ...]:
+    return DEFAULT_TITLES.get(language, DEFAULT_TITLES["en"])

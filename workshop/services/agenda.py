@@ -16,9 +16,11 @@ from ..domain.agenda import (
     MAX_ACTIVITIES,
     ActivityDraft,
     ActivityKind,
+    check_agenda,
     default_agenda,
     draft,
     phase_of_kind,
+    welcome,
 )
 from ..domain.errors import DomainError
 from ..domain.phases import Phase, tallies_visible
@@ -78,12 +80,9 @@ def start_agenda(session: Session, workshop: Workshop, planned: list[Planned] | 
     """
     if planned is None:
         planned = default_agenda(question, vote_budget, votes_per_idea, language)
-    if not planned:
-        raise DomainError("invalid_activity", "an agenda needs at least one activity")
-    first = planned[0][0] if isinstance(planned[0], tuple) else planned[0]
-    if first.kind is not ActivityKind.WELCOME:
-        planned = [default_agenda(question, vote_budget, votes_per_idea, language)[0],
-                   *(_shifted(item) for item in planned)]
+    first = check_agenda(planned)[0]
+    if (first[0] if isinstance(first, tuple) else first).kind is not ActivityKind.WELCOME:
+        planned = [welcome(language), *(_shifted(item) for item in planned)]
     activities = add_activities(session, workshop, planned)
     _enter(workshop, activities[0])
     brainstorms = [a for a in activities if a.kind == ActivityKind.BRAINSTORM]
