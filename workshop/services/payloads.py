@@ -11,25 +11,30 @@ def idea_payload(idea: Idea, author: Participant,
 
     `merged` are the ideas merged into it, with their authors: all of them are its authors.
     """
-    authors = {author.id: _author(author)}
-    for _idea, other in merged:
-        authors.setdefault(other.id, _author(other))
-    return {
+    payload = {
         "id": idea.id,
         "text": idea.text,
         "activity_id": idea.activity_id,
         "cluster_id": idea.cluster_id,
         "position": idea.position,
         "hidden": idea.hidden,
-        "author": authors[author.id],
-        "authors": list(authors.values()),
-        "merged_idea_ids": [merged_idea.id for merged_idea, _ in merged],
-        # The board's "Undo merge" undoes the latest (merges into one idea go last first).
-        "merge_ids": sorted({merged_idea.merge_id for merged_idea, _ in merged}),
+        "author": _author(author),
         "created_at": idea.created_at.isoformat(),
         "edited_at": idea.edited_at.isoformat() if idea.edited_at else None,
-        "edited_by_facilitator": idea.edited_by_facilitator,
     }
+    # Only what sets this idea apart: a post goes to a thousand phones, and these keys, always
+    # there, made every post half as large again and the room's fan-out that much slower.
+    if idea.edited_by_facilitator:
+        payload["edited_by_facilitator"] = True
+    if merged:
+        authors = {author.id: payload["author"]}
+        for _idea, other in merged:
+            authors.setdefault(other.id, _author(other))
+        payload["authors"] = list(authors.values())
+        payload["merged_idea_ids"] = [merged_idea.id for merged_idea, _ in merged]
+        # The board's "Undo merge" undoes the latest (merges into one idea go last first).
+        payload["merge_ids"] = sorted({merged_idea.merge_id for merged_idea, _ in merged})
+    return payload
 
 
 def _author(person: Participant) -> dict:
