@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from arrange import count, names
+from arrange import count, names, refused
 
 from workshop.domain.protocol import Audience
-from workshop.models import Presence
+from workshop.models import Participant, Presence
 from workshop.services import presence
 
 
@@ -38,4 +38,18 @@ def test_presence_counts_people_online_by_organisation_type(
     assert presence.leave(session, "sid-unknown") == (None, [])
 
     presence.forget_server(session, "other-server")
+    assert count(session, Presence) == 0
+
+
+def test_a_connection_of_someone_erased_meanwhile_is_refused_not_failed(
+        session, make_workshop, make_participant):
+    workshop = make_workshop()
+    person, _ = make_participant(workshop)
+    # Their token was checked a moment ago; the facilitator's erasure committed since.
+    session.execute(Participant.__table__.delete().where(Participant.id == person.id))
+    session.commit()
+
+    with refused("not_authenticated"):
+        presence.arrive(session, "sid-late", "test", workshop.id, person.id)
+    session.rollback()
     assert count(session, Presence) == 0

@@ -69,8 +69,12 @@ def on_connect(auth: Any = None) -> dict | None:
     sid, server = request.sid, current_app.config["SERVER_NAME_FOR_PRESENCE"]
     # Arrivals and departures commit on their own, beside the writer's batches: batched,
     # the vote burst after a join storm answered its slowest taps later (performance.md).
-    parts.perform(Work("presence.arrive", lambda s: presence.arrive(
+    arrived = parts.perform(Work("presence.arrive", lambda s: presence.arrive(
         s, sid, server, workshop.id, actor.participant_id)), batched=False)
+    if arrived.refusal is not None:
+        # Erased between the token's check and now.
+        parts.connections.pop(sid, None)
+        _refuse(auth)
 
 
 def on_disconnect(*_reason: Any) -> dict | None:

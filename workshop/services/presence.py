@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from ..domain.errors import DomainError
 from ..domain.people import OrganisationType
 from ..domain.protocol import Fact, count_due
 from ..models import Participant, Presence, Workshop, utcnow
@@ -13,10 +15,17 @@ from .access import Actor
 
 def arrive(session: Session, sid: str, server: str, workshop_id: int,
            participant_id: int) -> tuple[None, list[Fact]]:
-    """Note a participant's new connection; the facilitators' count is due."""
-    session.add(Presence(sid=sid, server=server, workshop_id=workshop_id,
-                         participant_id=participant_id, connected_at=utcnow()))
-    session.flush()
+    """Note a participant's new connection; the facilitators' count is due.
+
+    A participant erased since their token was checked has no row to point to: the
+    connection is refused as an unknown token's would be, instead of failing.
+    """
+    try:
+        with session.begin_nested():
+            session.add(Presence(sid=sid, server=server, workshop_id=workshop_id,
+                                 participant_id=participant_id, connected_at=utcnow()))
+    except IntegrityError:
+        raise DomainError("not_authenticated", "no such participant any more") from None
     return None, [changed(workshop_id)]
 
 
