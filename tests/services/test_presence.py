@@ -5,7 +5,7 @@ from __future__ import annotations
 from arrange import count, names, refused
 
 from workshop.domain.protocol import Audience
-from workshop.models import Participant, Presence
+from workshop.models import Participant, Presence, utcnow
 from workshop.services import presence
 
 
@@ -47,6 +47,21 @@ def test_a_connection_of_someone_erased_meanwhile_is_refused_not_failed(
     person, _ = make_participant(workshop)
     # Their token was checked a moment ago; the facilitator's erasure committed since.
     session.execute(Participant.__table__.delete().where(Participant.id == person.id))
+    session.commit()
+
+    with refused("not_authenticated"):
+        presence.arrive(session, "sid-late", "test", workshop.id, person.id)
+    session.rollback()
+    assert count(session, Presence) == 0
+
+
+def test_a_connection_of_someone_removed_meanwhile_is_refused(
+        session, make_workshop, make_participant):
+    workshop = make_workshop()
+    person, _ = make_participant(workshop)
+    # Their token was checked a moment ago; the facilitator's removal committed since.
+    session.execute(Participant.__table__.update().where(Participant.id == person.id)
+                    .values(removed_at=utcnow()))
     session.commit()
 
     with refused("not_authenticated"):

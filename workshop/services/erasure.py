@@ -56,7 +56,7 @@ def erase_participant(
     participant = session.get(Participant, participant_id)
     if participant is None or participant.workshop_id != workshop.id:
         raise DomainError("not_found", "no such participant")
-    sockets = presence.open_sockets(session, workshop.id, participant.id)
+    sockets = presence.sockets_to_close(session, workshop.id, participant.id)
     pseudonym = audit.pseudonyms_of(session, workshop.id)[participant.id]
     activity_of = dict(session.execute(
         select(Idea.id, Idea.activity_id).where(Idea.participant_id == participant.id)

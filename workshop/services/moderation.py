@@ -155,7 +155,7 @@ def remove_participant(session: Session, actor: Actor, participant_id: int,
     participant = session.get(Participant, participant_id)
     if participant is None or participant.workshop_id != workshop.id:
         raise DomainError("not_found", "no such participant")
-    sockets = presence.open_sockets(session, workshop.id, participant.id)
+    sockets = presence.sockets_to_close(session, workshop.id, participant.id)
     answer = {"participant_id": participant.id, "removed": True}
     if participant.removed_at is not None:
         return {**answer, "sockets": sockets}, []

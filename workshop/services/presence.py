@@ -26,7 +26,24 @@ def arrive(session: Session, sid: str, server: str, workshop_id: int,
                                  participant_id=participant_id, connected_at=utcnow()))
     except IntegrityError:
         raise DomainError("not_authenticated", "no such participant any more") from None
+    # The insert waited for a removal that held the row (sockets_to_close); it is in now.
+    removed = session.execute(select(Participant.removed_at).where(
+        Participant.id == participant_id)).scalar_one_or_none()
+    if removed is not None:
+        raise DomainError("not_authenticated", "removed from the workshop")
     return None, [changed(workshop_id)]
+
+
+def sockets_to_close(session: Session, workshop_id: int, participant_id: int) -> list[str]:
+    """A participant's open connections, with their row held so that no new one can slip in.
+
+    For erasing or removing them: a connection whose token was checked a moment ago adds
+    its presence row only after this change commits (the row's lock holds it back), and is
+    then refused by `arrive`; one added before is in the list, to be hung up.
+    """
+    session.execute(select(Participant.id).where(Participant.id == participant_id)
+                    .with_for_update())
+    return open_sockets(session, workshop_id, participant_id)
 
 
 def leave(session: Session, sid: str) -> tuple[None, list[Fact]]:
