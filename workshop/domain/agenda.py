@@ -82,10 +82,6 @@ class ActivityDraft:
     closes_when_time_up: bool = False
     settings: dict[str, Any] = field(default_factory=dict)
 
-    @property
-    def phase(self) -> Phase:
-        return KINDS[self.kind].phase
-
 
 def kind_of(value: Any) -> ActivityKind:
     """The kind a client or a file names, or a clear refusal."""
