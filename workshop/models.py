@@ -5,11 +5,12 @@ Invariants that must hold whatever the code does live in the database as named c
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import (
     JSON,
     CheckConstraint,
+    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -23,9 +24,11 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .domain.agenda import ACTIVITY_TITLE_MAX_LENGTH, PROMPT_MAX_LENGTH, ActivityKind
+from .domain.decisions import NEXT_STEP_MAX_LENGTH, Outcome
 from .domain.ideas import CLUSTER_NAME_MAX_LENGTH, IDEA_MAX_LENGTH
 from .domain.people import NICKNAME_MAX_LENGTH, ORGANISATION_NAME_MAX_LENGTH, OrganisationType
 from .domain.phases import Phase
+from .domain.series import SERIES_NAME_MAX_LENGTH
 from .domain.text import CLIENT_KEY_MAX_LENGTH
 from .domain.workshops import QUESTION_MAX_LENGTH, TITLE_MAX_LENGTH
 from .extensions import db
@@ -59,6 +62,7 @@ NEVER_REUSE_IDS = {"sqlite_autoincrement": True}
 
 _phases = ", ".join(f"'{p.value}'" for p in Phase)
 _kinds = ", ".join(f"'{k.value}'" for k in ActivityKind)
+_outcomes = ", ".join(f"'{o.value}'" for o in Outcome)
 _organisation_types = ", ".join(f"'{t.value}'" for t in OrganisationType)
 
 
@@ -136,6 +140,17 @@ class Workshop(db.Model):
     anonymous: Mapped[bool] = mapped_column(default=False, server_default=false())
     # When the current activity's running timer closes its input, if it is set to.
     closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # One programme run in several places; its organiser compares them (web/series.py).
+    series_id: Mapped[int | None] = mapped_column(
+        ForeignKey("series.id", ondelete="SET NULL"), nullable=True, index=True)
+    # An IANA name: exports and the report show times as the room's clocks showed them.
+    time_zone: Mapped[str] = mapped_column(
+        String(64), default="Europe/Helsinki", server_default="Europe/Helsinki")
+    # Participants see the decisions, and after the workshop a read-only results page.
+    results_public: Mapped[bool] = mapped_column(default=True, server_default=true())
+    # Archived: read-only and out of the main list. Restored: imported from a JSON export.
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    restored_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     facilitator: Mapped[Facilitator] = relationship(back_populates="workshops")
 
@@ -352,6 +367,56 @@ class IdeaMerge(db.Model):
     client_key: Mapped[str] = mapped_column(String(CLIENT_KEY_MAX_LENGTH))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     undone_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class Series(db.Model):
+    """Workshops of one programme, e.g. the same theme run in six cities."""
+
+    __tablename__ = "series"
+    __table_args__ = (NEVER_REUSE_IDS,)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    facilitator_id: Mapped[int] = mapped_column(
+        ForeignKey("facilitator.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(SERIES_NAME_MAX_LENGTH))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Decision(db.Model):
+    """What is done next with one idea or one cluster, by whom and by when.
+
+    One decision per idea or cluster: setting it again replaces it, so a re-sent command
+    changes nothing twice.
+    """
+
+    __tablename__ = "decision"
+    __table_args__ = (
+        CheckConstraint(f"outcome IN ({_outcomes})", name="decision_outcome_known"),
+        CheckConstraint("(idea_id IS NULL) <> (cluster_id IS NULL)",
+                        name="decision_on_idea_or_cluster"),
+        CheckConstraint(f"owner_type = '' OR owner_type IN ({_organisation_types})",
+                        name="decision_owner_type_known"),
+        UniqueConstraint("workshop_id", "idea_id", name="decision_once_per_idea"),
+        UniqueConstraint("workshop_id", "cluster_id", name="decision_once_per_cluster"),
+        NEVER_REUSE_IDS,
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(
+        ForeignKey("workshop.id", ondelete="CASCADE"), index=True)
+    idea_id: Mapped[int | None] = mapped_column(
+        ForeignKey("idea.id", ondelete="CASCADE"), nullable=True)
+    cluster_id: Mapped[int | None] = mapped_column(
+        ForeignKey("cluster.id", ondelete="CASCADE"), nullable=True)
+    outcome: Mapped[str] = mapped_column(String(16))
+    owner_name: Mapped[str] = mapped_column(String(ORGANISATION_NAME_MAX_LENGTH), default="")
+    owner_type: Mapped[str] = mapped_column(String(16), default="")
+    next_step: Mapped[str] = mapped_column(String(NEXT_STEP_MAX_LENGTH), default="")
+    due_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    decided_by: Mapped[int | None] = mapped_column(
+        ForeignKey("facilitator.id", ondelete="SET NULL"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class Presence(db.Model):
