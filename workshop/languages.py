@@ -41,6 +41,8 @@ ERROR_MESSAGES = {
     "invalid_phase": _l("Unknown phase."),
     "no_such_activity": _l("The agenda has no such step."),
     "invalid_activity": _l("That step of the agenda cannot be saved: please check its settings."),
+    "invalid_decision": _l("That decision cannot be saved: please check its outcome, owner type "
+                           "and date."),
     "activity_in_use": _l(
         "That step is in use: the room is at it, or ideas or votes belong to it."),
     "idea_private": _l(
@@ -56,7 +58,8 @@ ERROR_MESSAGES = {
     "setup_link_used": _l("This set-up link is no longer valid."),
     "joins_locked": _l("This workshop is closed to new participants."),
     "input_paused": _l("The facilitator has paused input."),
-    "idea_hidden": _l("Show the hidden idea before merging it."),
+    "idea_hidden": _l("Show the hidden idea first: a hidden idea is not merged and takes no "
+                      "decision."),
     "idea_holds_merges": _l("Other ideas are merged into that one: merge into it instead."),
     "merge_not_last": _l("Undo the later merge into this idea first."),
     "no_duration": _l("This activity has no planned length: give the minutes to start the timer."),

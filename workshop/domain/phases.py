@@ -61,6 +61,10 @@ _ALWAYS: frozenset[Act] = frozenset({
     (_F, "participant.remove"),
     # A private brainstorm's ideas, shown to everyone whenever the facilitator chooses.
     (_F, "brainstorm.reveal"),
+    # The decision record, and whether participants and the public results page see it.
+    (_F, "decision.set"),
+    (_F, "decision.clear"),
+    (_F, "workshop.set_results_public"),
 })
 _POSTING: frozenset[Act] = frozenset({(_P, "idea.post"), (_P, "idea.edit"), (_P, "idea.delete")})
 _VOTING: frozenset[Act] = frozenset({(_P, "vote.cast"), (_P, "vote.retract")})

@@ -38,6 +38,8 @@ FACTS = frozenset({
     "input.changed",
     "ideas.revealed",
     "ideas.counted",
+    "decision.changed",
+    "decisions.changed",
 })
 
 # Running counts for the facilitators. Only the newest matters, so a change says only that a
@@ -76,6 +78,9 @@ COMMANDS = frozenset({
     "workshop.pause_input",
     "participant.remove",
     "brainstorm.reveal",
+    "decision.set",
+    "decision.clear",
+    "workshop.set_results_public",
 })
 
 

@@ -17,6 +17,7 @@ from ..domain.text import CLIENT_KEY_MAX_LENGTH, well_formed
 from ..services import (
     agenda,
     clusters,
+    decisions,
     ideas,
     moderation,
     reveal,
@@ -75,6 +76,9 @@ IDEA_ID = Field("idea_id", int)
 CLUSTER_ID = Field("cluster_id", int)
 NAME = Field("name", str)
 ACTIVITY_ID = Field("activity_id", int)
+# A decision is on an idea or on a cluster: one of the two, the other left out or null.
+DECISION_TARGET = (Field("idea_id", int, nullable=True, optional=True),
+                   Field("cluster_id", int, nullable=True, optional=True))
 # What an activity is: all but the kind may be left out of an update.
 ACTIVITY_FIELDS = (
     Field("prompt", str, optional=True),
@@ -141,6 +145,15 @@ REGISTRY: dict[str, Command] = {
     "participant.remove": Command((Field("participant_id", int), Field("remove_ideas", bool)),
                                   moderation.remove_participant),
     "brainstorm.reveal": Command((ACTIVITY_ID,), reveal.reveal),
+    "decision.set": Command((*DECISION_TARGET, Field("outcome", str),
+                             Field("owner_name", str, optional=True),
+                             Field("owner_type", str, optional=True),
+                             Field("next_step", str, optional=True),
+                             Field("due_on", str, nullable=True, optional=True)),
+                            decisions.set_decision),
+    "decision.clear": Command(DECISION_TARGET, decisions.clear_decision),
+    "workshop.set_results_public": Command((Field("public", bool),),
+                                           decisions.set_results_public),
 }
 
 assert set(REGISTRY) == COMMANDS, "the command registry and the domain's list disagree"

@@ -12,7 +12,17 @@ from sqlalchemy.orm import Session
 
 from ..domain.protocol import Fact
 from ..models import Workshop, utcnow
-from . import agenda, clusters, ideas, participants, presence, timer, votes, workshops
+from . import (
+    agenda,
+    clusters,
+    decisions,
+    ideas,
+    participants,
+    presence,
+    timer,
+    votes,
+    workshops,
+)
 from .access import Actor, participant_of, readable_workshop
 from .sequence import missed_facts
 
@@ -28,6 +38,7 @@ PARTS: tuple[SnapshotPart, ...] = (
     presence.snapshot_part,
     participants.snapshot_part,
     timer.snapshot_part,
+    decisions.snapshot_part,
 )
 
 

@@ -29,6 +29,8 @@ export const FACTS = new Set([
   "input.changed",
   "ideas.revealed",
   "ideas.counted",
+  "decision.changed",
+  "decisions.changed",
 ]);
 
 // Commands that create something: each carries a client key, so a re-send stores it once.
