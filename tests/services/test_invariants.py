@@ -17,7 +17,16 @@ from sqlalchemy import delete, func, select, update
 from workshop.domain.errors import DomainError
 from workshop.domain.phases import Phase
 from workshop.extensions import db
-from workshop.models import Activity, AuditEntry, Cluster, Idea, IdeaMerge, Vote, utcnow
+from workshop.models import (
+    Activity,
+    AuditEntry,
+    Cluster,
+    Decision,
+    Idea,
+    IdeaMerge,
+    Vote,
+    utcnow,
+)
 from workshop.models import Workshop as WorkshopRow
 from workshop.realtime import commands
 from workshop.services import agenda, clusters, snapshot
@@ -55,11 +64,13 @@ def test_rules_hold_under_random_commands(app, make_workshop, make_participant):
 
         def teardown(self):
             db.session.rollback()
-            for table in (Vote.__table__, IdeaMerge.__table__, Idea.__table__, Cluster.__table__):
+            for table in (Decision.__table__, Vote.__table__, IdeaMerge.__table__, Idea.__table__,
+                          Cluster.__table__):
                 db.session.execute(table.delete())
             db.session.execute(update(WorkshopRow).values(phase=Phase.POSTING.value,
                                                           current_activity_id=brainstorm_id,
-                                                          input_paused=False))
+                                                          input_paused=False,
+                                                          results_public=True))
             db.session.execute(update(Activity).values(timer_deadline=None, timer_remaining_ms=None,
                                                        time_up_at=None))
             db.session.execute(update(WorkshopRow).values(closes_at=None))
@@ -207,6 +218,53 @@ def test_rules_hold_under_random_commands(app, make_workshop, make_participant):
                 seen |= {i for c in snap["clusters"] for i in c["idea_ids"]}
                 others = {i for i, author in authors.items() if author != phone.participant_id}
                 assert not seen & others
+            db.session.commit()
+
+        @rule(pick=st.integers(0, 20), on_cluster=st.booleans(),
+              outcome=st.sampled_from(["pilot", "park", "maybe"]),
+              due_on=st.sampled_from([None, "2027-03-31", "2027-02-30"]))
+        def decide(self, pick, on_cluster, outcome, due_on):
+            # A cluster, or an idea (hidden, merged away or of a held brainstorm included).
+            targets = list(db.session.execute(select(Cluster.id).where(
+                Cluster.workshop_id == workshop.id)).scalars()) if on_cluster else self._ideas()
+            if targets:
+                target = {"cluster_id" if on_cluster else "idea_id": targets[pick % len(targets)]}
+                self._run("decision.set", facilitator,
+                          {**target, "outcome": outcome, "next_step": "Ask", "due_on": due_on})
+
+        @rule(pick=st.integers(0, 20))
+        def undecide(self, pick):
+            decided = list(db.session.execute(select(Decision.idea_id, Decision.cluster_id).where(
+                Decision.workshop_id == workshop.id)).all())
+            if decided:
+                idea_id, cluster_id = decided[pick % len(decided)]
+                self._run("decision.clear", facilitator,
+                          {"idea_id": idea_id} if idea_id else {"cluster_id": cluster_id})
+
+        @rule(public=st.booleans())
+        def publish(self, public):
+            self._run("workshop.set_results_public", facilitator, {"public": public})
+
+        @invariant()
+        def decisions_are_one_per_target_of_their_workshop_and_seen_only_when_public(self):
+            rows = db.session.execute(
+                select(Decision, Idea.workshop_id, Cluster.workshop_id)
+                .outerjoin(Idea, Idea.id == Decision.idea_id)
+                .outerjoin(Cluster, Cluster.id == Decision.cluster_id)).all()
+            targets = [(d.idea_id, d.cluster_id) for d, _, _ in rows]
+            assert len(targets) == len(set(targets))
+            for decision, idea_workshop, cluster_workshop in rows:
+                assert decision.workshop_id == workshop.id
+                assert (idea_workshop if decision.idea_id else cluster_workshop) == workshop.id
+                assert decision.outcome in {"pilot", "park"}
+            public = db.session.execute(select(WorkshopRow.results_public).where(
+                WorkshopRow.id == workshop.id)).scalar_one()
+            for phone in phones:
+                snap = snapshot.snapshot(db.session, phone)
+                seen = {i["id"] for i in snap["ideas"]}
+                shown = snap["decisions"]
+                assert public or shown == []
+                assert all(d["idea_id"] in seen for d in shown if d["idea_id"] is not None)
             db.session.commit()
 
         @invariant()
