@@ -10,8 +10,9 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from .domain.agenda import ActivityKind
+from .domain.decisions import NEXT_STEP_MAX_LENGTH, Outcome
 from .domain.ideas import CLUSTER_NAME_MAX_LENGTH, IDEA_MAX_LENGTH
-from .domain.people import OrganisationType
+from .domain.people import ORGANISATION_NAME_MAX_LENGTH, OrganisationType
 from .domain.phases import Phase
 
 PHASE_NAMES = {
@@ -47,6 +48,15 @@ ORGANISATION_TYPE_NAMES = {
     OrganisationType.RESEARCH.value: _l("Research or education"),
     OrganisationType.CITIZEN.value: _l("Resident or citizen"),
     OrganisationType.OTHER.value: _l("Other"),
+}
+
+# What is done next with an idea or a cluster, in words (the decision record); the same words
+# as the workbook's and the report's (reports/labels.py).
+OUTCOME_NAMES = {
+    Outcome.PILOT.value: _l("Take forward as a pilot"),
+    Outcome.INVESTIGATE.value: _l("Investigate"),
+    Outcome.PARK.value: _l("Park"),
+    Outcome.ALREADY_DONE.value: _l("Already being done"),
 }
 
 CLIENT_MESSAGES = {
@@ -257,6 +267,31 @@ CLIENT_MESSAGES = {
     "undo_merge": _l("Undo merge"),
     "undo_merge_named": _l("Undo merge: %(idea)s"),
     "merge_undone": _l("The merge was undone."),
+    # Decisions: on the phone with the results, on the board with its dialog.
+    "decision_owner": _l("Owner: %(owner)s"),
+    "decision_owner_with_type": _l("%(name)s (%(type)s)"),
+    "decision_next_step": _l("Next step: %(step)s"),
+    "decision_due_on": _l("By %(date)s"),
+    "decision_on_cluster": _l("Cluster: %(name)s"),
+    "decision": _l("Decision"),
+    "decision_named": _l("Decision: %(about)s"),
+    "decision_dialog_heading": _l("Decision"),
+    "decision_outcome_question": _l("What happens next?"),
+    "decision_owner_name_label": _l("Owner organisation"),
+    "decision_owner_type_label": _l("Kind of organisation"),
+    "decision_owner_type_none": _l("Not given"),
+    "decision_next_step_label": _l("Next step"),
+    "decision_due_on_label": _l("Due date"),
+    "decision_optional": _l("Optional."),
+    "decision_due_on_invalid": _l("Give the due date as a date from the year 2000 to 2099, or "
+                                  "leave it empty."),
+    "decision_too_long": _l("That is too long: at most %(max_length)s characters."),
+    "decision_remove": _l("Remove the decision"),
+    "decision_saved": _l("The decision was saved."),
+    "decision_removed": _l("The decision was removed."),
+    "decisions_public_now": _l("Participants see the decisions, and the results page is open."),
+    "decisions_private_now": _l("The decisions are kept to the facilitators, and the results "
+                                "page is closed."),
 }
 
 
@@ -268,6 +303,7 @@ def client_messages() -> dict[str, str]:
     messages.update({f"organisation_type.{key}": str(text)
                      for key, text in ORGANISATION_TYPE_NAMES.items()})
     messages.update({f"kind.{key}": str(text) for key, text in KIND_NAMES.items()})
+    messages.update({f"outcome.{key}": str(text) for key, text in OUTCOME_NAMES.items()})
     return messages
 
 
@@ -279,4 +315,7 @@ def page_settings() -> dict:
         "phases": [phase.value for phase in Phase],
         "activity_kinds": [kind.value for kind in ActivityKind],
         "organisation_types": [kind.value for kind in OrganisationType],
+        "outcomes": [outcome.value for outcome in Outcome],
+        "organisation_name_max_length": ORGANISATION_NAME_MAX_LENGTH,
+        "next_step_max_length": NEXT_STEP_MAX_LENGTH,
     }

@@ -13,12 +13,14 @@ from sqlalchemy.orm import Session
 
 from ..domain.decisions import check_decision
 from ..domain.errors import DomainError
+from ..domain.phases import Phase, tallies_visible
 from ..domain.protocol import Audience, Fact
 from ..models import Cluster, Decision, Idea, Workshop, utcnow
 from . import audit
 from .access import Actor, workshop_for_change
 from .private_brainstorm import holds_back, in_held_brainstorm
 from .sequence import stamp
+from .votes import results, vote_in_focus
 
 # The fields a decision's own words are, in the order the audit log and the payload name them.
 _WORDS = ("outcome", "owner_name", "owner_type", "next_step", "due_on")
@@ -109,6 +111,35 @@ def decisions_of(session: Session, workshop_id: int, *, public_only: bool = Fals
     return [decision_payload(decision) for decision in rows.scalars()]
 
 
+def public_results(session: Session, workshop: Workshop) -> dict | None:
+    """What the read-only results page shows anyone with the join link, or None while the
+    facilitator keeps the results to the facilitators.
+
+    The ranked results only once revealed (the rule every screen and export keeps), and the
+    decisions, each with the words of what it is about. Nobody is named: no nickname, no
+    participant's organisation.
+    """
+    if not workshop.results_public:
+        return None
+    texts: dict[int, str] = {}
+    ranked = None
+    if tallies_visible(Phase(workshop.phase)):
+        ranked = results(session, workshop.id, vote_in_focus(session, workshop))
+        texts = _idea_texts(session, [line["idea_id"] for line in ranked])
+        ranked = [{**line, "text": texts[line["idea_id"]]} for line in ranked]
+    shown = decisions_of(session, workshop.id, public_only=True)
+    texts.update(_idea_texts(session, [d["idea_id"] for d in shown
+                                       if d["idea_id"] is not None and d["idea_id"] not in texts]))
+    names = dict(session.execute(select(Cluster.id, Cluster.name).where(
+        Cluster.workshop_id == workshop.id)).all())
+    return {
+        "title": workshop.title,
+        "results": ranked,
+        "decisions": [{**d, "about": texts[d["idea_id"]] if d["idea_id"] is not None
+                       else names[d["cluster_id"]]} for d in shown],
+    }
+
+
 def decision_payload(decision: Decision) -> dict:
     """A decision as acks, facts and snapshots carry it; `due_on` is an ISO date or null."""
     return {
@@ -160,6 +191,12 @@ def _decision_on(session: Session, workshop_id: int, idea_id: int | None,
     query = query.where(Decision.idea_id == idea_id) if idea_id is not None \
         else query.where(Decision.cluster_id == cluster_id)
     return session.execute(query).scalar_one_or_none()
+
+
+def _idea_texts(session: Session, idea_ids: list[int]) -> dict[int, str]:
+    if not idea_ids:
+        return {}
+    return dict(session.execute(select(Idea.id, Idea.text).where(Idea.id.in_(idea_ids))).all())
 
 
 def _words(decision: Decision) -> dict:

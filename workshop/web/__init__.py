@@ -3,8 +3,9 @@
 The areas: accounts (set-up link, sign in and out), facilitators (the accounts, for an
 administrator), workshops (list, new, board, projector, QR), team (a workshop's facilitators),
 methods (one's own methods: import, export, save a workshop's agenda as one),
-participants (front door, join, their page), downloads (exports), personal_data (who joined,
-erasing), vendor (browser libraries). Their forms are declared once, in forms.py.
+participants (front door, join, their page), results (the public results page), downloads
+(exports), personal_data (who joined, erasing), vendor (browser libraries). Their forms are
+declared once, in forms.py.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from . import (
     methods,
     participants,
     personal_data,
+    results,
     team,
     vendor,
     workshops,
@@ -36,7 +38,7 @@ from .signed_in import current_facilitator
 
 # Each area's URLs stay what they were; other pages and the browser code rely on them.
 BLUEPRINTS = (accounts.bp, workshops.bp, participants.bp, downloads.bp, personal_data.bp,
-              audit.bp, vendor.bp, facilitators.bp, team.bp, methods.bp)
+              audit.bp, vendor.bp, facilitators.bp, team.bp, methods.bp, results.bp)
 
 ERROR_PAGES = {
     400: (_l("Something was wrong with the request"),

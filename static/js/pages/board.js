@@ -3,6 +3,8 @@
 
 import Sortable from "/vendor/sortable.esm.js";
 import { AgendaPanel } from "../components/agenda-panel.js";
+import { decisionSummary } from "../components/decision.js";
+import { DecisionDialog } from "../components/decision-dialog.js";
 import { EditDialog } from "../components/edit-dialog.js";
 import { IdeaCards } from "../components/idea-card.js";
 import { MergeDialog } from "../components/merge-dialog.js";
@@ -19,6 +21,7 @@ import {
 import { Store } from "../core/store.js";
 import { agenda, currentActivity, neighbours } from "../features/agenda.js";
 import { clusterById, clusters, groups, movedIdea, renamedCluster } from "../features/clusters.js";
+import { clusterDecision, decisions, ideaDecision } from "../features/decisions.js";
 import { ideaName, ideas } from "../features/ideas.js";
 import { inputPaused, moderation } from "../features/moderation.js";
 import { phaseOf, phases } from "../features/phases.js";
@@ -28,7 +31,7 @@ import { rankedResults, results } from "../features/results.js";
 import { votes } from "../features/votes.js";
 import { mountTimer, timer } from "../features/timer.js";
 
-const store = new Store([phases, agenda, ideas, clusters, votes, results, presence, timer, moderation, privacy], { seesHidden: true });
+const store = new Store([phases, agenda, ideas, clusters, votes, results, presence, timer, moderation, privacy, decisions], { seesHidden: true });
 const selectedForMerge = new Set(); // ids of the ideas ticked for the next merge
 const columns = new Map(); // "ungrouped" or cluster id -> the elements of its column
 const renaming = new Set();
@@ -49,17 +52,22 @@ const ui = {
   columns: $("board-columns"),
   joinsLocked: $("joins-locked"),
   joinsState: $("joins-state"),
+  resultsPublic: $("results-public"),
+  clusterDecisions: $("cluster-decisions"),
+  clusterDecisionsEmpty: $("cluster-decisions-empty"),
 };
 
 const connection = new Connection(page, {
   snapshot(snapshot) {
     store.load(snapshot);
     drawJoins();
+    drawResultsPublic();
   },
   fact(name, payload) {
     if (name === "phase.changed" && payload.activity) announce(say("activity_now", { title: payload.activity.title }));
     store.dispatch(name, payload);
     if (name === "workshop.changed") drawJoins();
+    if (name === "decisions.changed") drawResultsPublic();
   },
   done(item, data) {
     if (item.name === "cluster.create") announce(say("cluster_created", { name: item.payload.name }));
@@ -68,6 +76,10 @@ const connection = new Connection(page, {
     if (item.name === "workshop.lock_joins" && data) {
       drawJoins();
       announce(say(data.joins_locked ? "joins_locked_now" : "joins_open_now"));
+    }
+    if (item.name === "workshop.set_results_public" && data) {
+      drawResultsPublic();
+      announce(say(data.results_public ? "decisions_public_now" : "decisions_private_now"));
     }
   },
   refused(item, error) {
@@ -94,6 +106,50 @@ const moderationBar = new ModerationBar({ pause: pauseInput, merge: mergeSelecte
 ui.columns.before(moderationBar.node);
 const mergeDialog = new MergeDialog({ merge: sendMerge });
 const editDialog = new EditDialog({ save: saveEdit });
+const decisionDialog = new DecisionDialog({ save: saveDecision, remove: removeDecision });
+
+// ---- Decisions ----
+
+function saveDecision(target, fields) {
+  clearNotice();
+  connection.send("decision.set", { ...target, ...fields });
+  announce(say("decision_saved"));
+}
+
+function removeDecision(target) {
+  clearNotice();
+  connection.send("decision.clear", target);
+  announce(say("decision_removed"));
+}
+
+function setResultsPublic() {
+  clearNotice();
+  // The box shows the wish at once; the answer (or a refusal's resync) settles it.
+  connection.send("workshop.set_results_public", { public: ui.resultsPublic.checked });
+}
+
+function drawResultsPublic() {
+  ui.resultsPublic.checked = store.state.resultsPublic;
+}
+
+// A "Decision" button (named by what it is about) and the decision, if there is one.
+function decisionControls(target, about, decision, focusName) {
+  const button = element("button", {
+    className: "button-quiet decision-button",
+    text: say("decision"),
+    attrs: { type: "button", "aria-label": say("decision_named", { about: ideaName(about) }), "data-focus": focusName },
+  });
+  button.addEventListener("click", () => decisionDialog.open(target, about, decision));
+  return [decision ? decisionSummary(decision) : null, button].filter(Boolean);
+}
+
+function drawClusterDecisions(state) {
+  ui.clusterDecisionsEmpty.hidden = state.clusters.length > 0;
+  placeChildren(ui.clusterDecisions, state.clusters.map((cluster) => element("li", { className: "decision-item" }, [
+    element("p", { className: "decision-about", text: cluster.name }),
+    ...decisionControls({ cluster_id: cluster.id }, cluster.name, clusterDecision(state, cluster.id), `decision-cluster-${cluster.id}`),
+  ])));
+}
 
 // ---- Moderation ----
 
@@ -414,7 +470,9 @@ function draw() {
     agendaPanel.draw(state, neighbours(state));
     setText(ui.ideasCount, say("ideas_count", { count: state.ideas.size }));
     drawPresence(state);
-    drawResults(rankedResults(state), ui.resultsSection, ui.resultsList);
+    drawResults(rankedResults(state), ui.resultsSection, ui.resultsList, (line) => decisionControls(
+      { idea_id: line.idea_id }, line.idea.text, ideaDecision(state, line.idea_id), `decision-idea-${line.idea_id}`));
+    drawClusterDecisions(state);
     drawColumns(state);
     for (const id of Array.from(selectedForMerge)) if (!state.ideas.has(id)) selectedForMerge.delete(id);
     moderationBar.draw(inputPaused(state), selectedForMerge.size);
@@ -424,6 +482,7 @@ function draw() {
 store.subscribe(draw);
 ui.clusterForm.addEventListener("submit", createCluster);
 ui.joinsLocked.addEventListener("change", lockJoins);
+ui.resultsPublic.addEventListener("change", setResultsPublic);
 ui.phaseName.textContent = phaseName(ui.phaseName.dataset.phase || "");
 document.addEventListener("pointerup", () => {
   if (drawWaiting && !dragging) draw();

@@ -1,6 +1,7 @@
 // The participant's phone: the question, posting ideas, everyone's ideas live, voting, results.
 
 import { ClusterWall } from "../components/clusters.js";
+import { decisionSummary } from "../components/decision.js";
 import { IdeaCards } from "../components/idea-card.js";
 import { Instruction } from "../components/instruction.js";
 import { drawResults } from "../components/results.js";
@@ -12,6 +13,7 @@ import {
   agenda, brainstormInFocus, changesVoteInFocus, currentActivity, focused, inVote, voteRules,
 } from "../features/agenda.js";
 import { clusters, groups } from "../features/clusters.js";
+import { decisions, namedDecisions } from "../features/decisions.js";
 import { ideaLength, ideaName, ideaTextProblem, ideas, writtenBy } from "../features/ideas.js";
 import { POSTING, VOTING, phaseOf, phases } from "../features/phases.js";
 import { mountPrivate, privacy } from "../features/private.js";
@@ -23,7 +25,7 @@ import { mountTimer, timer } from "../features/timer.js";
 // Counter thresholds read out to screen readers; the visible counter changes on every key.
 const COUNTER_SPOKEN_AT = [100, 50, 20, 10, 0];
 
-const store = new Store([phases, agenda, ideas, clusters, votes, results, timer, moderation, privacy], { seesHidden: false });
+const store = new Store([phases, agenda, ideas, clusters, votes, results, timer, moderation, privacy, decisions], { seesHidden: false });
 const editing = new Set(); // ids of the participant's ideas whose edit form is open
 
 const $ = (id) => document.getElementById(id);
@@ -41,6 +43,9 @@ const ui = {
   votesLeft: $("votes-left"),
   resultsSection: $("results-section"),
   resultsList: $("results-list"),
+  decisionsSection: $("decisions-section"),
+  decisionsList: $("decisions-list"),
+  resultsPageLink: $("results-page-link"),
   ideasCount: $("ideas-count"),
   ideasEmpty: $("ideas-empty"),
 };
@@ -253,7 +258,9 @@ function draw() {
     ui.votePanel.hidden = phase !== VOTING;
     setText(ui.votesLeft, say("votes_left", { count: dotsLeft(rules, given) }));
 
-    drawResults(rankedResults(state), ui.resultsSection, ui.resultsList);
+    const ranked = rankedResults(state);
+    drawResults(ranked, ui.resultsSection, ui.resultsList);
+    drawDecisions(state, ranked);
 
     // During a brainstorm its own question's ideas, during a vote those it is over.
     const shown = focused(state);
@@ -282,6 +289,18 @@ function drawPaused(paused) {
 /** Dots left to give: the vote's budget less those given, counting those still waiting. */
 function dotsLeft(rules, given) {
   return Math.max(rules.budget - given.length, 0);
+}
+
+// The decisions, while the facilitator shows them: what each is about, then its words. The
+// results page keeps them (and the results) for after the workshop.
+function drawDecisions(state, ranked) {
+  const named = state.resultsPublic ? namedDecisions(state) : [];
+  ui.decisionsSection.hidden = named.length === 0;
+  placeChildren(ui.decisionsList, named.map(({ decision, about, cluster }) => element("li", { className: "decision-item" }, [
+    element("p", { className: "decision-about", text: cluster ? say("decision_on_cluster", { name: about }) : about }),
+    decisionSummary(decision),
+  ])));
+  ui.resultsPageLink.hidden = !state.resultsPublic || (!ranked && named.length === 0);
 }
 
 // The question the room is on; in a brainstorm the instruction already says it.
