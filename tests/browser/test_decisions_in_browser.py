@@ -77,6 +77,12 @@ def test_a_decision_made_with_the_keyboard_reaches_the_phone_and_the_results_pag
     expect(decisions).to_contain_text("Next step: Five stops first")
     found += violations(phone)
 
+    # The projector shows them too, in the facilitator's session.
+    projector = board.context.new_page()
+    projector.goto(f"/workshops/{workshop.id}/present")
+    projected = projector.locator("#decisions-section")
+    expect(projected).to_contain_text("Take forward as a pilot")
+
     # The results page, from the phone's link: no join needed, nobody named.
     link = phone.get_by_role("link", name="Open the results page")
     expect(link).to_be_visible()
@@ -95,6 +101,7 @@ def test_a_decision_made_with_the_keyboard_reaches_the_phone_and_the_results_pag
     expect(board.get_by_text("The decisions are kept to the facilitators")).to_be_attached()
     expect(decisions).to_be_hidden()
     expect(link).to_be_hidden()
+    expect(projected).to_be_hidden()
     visitor.reload()
     expect(visitor.get_by_role("heading", name="Results not public")).to_be_visible()
     expect(visitor.get_by_text("Take forward as a pilot")).to_have_count(0)

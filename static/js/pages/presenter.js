@@ -2,15 +2,17 @@
 // once revealed. Read-only: it only ever asks for snapshots.
 
 import { ClusterWall } from "../components/clusters.js";
+import { decisionSummary } from "../components/decision.js";
 import { IdeaCards } from "../components/idea-card.js";
 import { Instruction } from "../components/instruction.js";
 import { drawResults } from "../components/results.js";
 import { Connection } from "../core/connection.js";
-import { setText } from "../core/dom.js";
+import { element, placeChildren, setText } from "../core/dom.js";
 import { page, say } from "../core/page.js";
 import { Store } from "../core/store.js";
 import { agenda, brainstormInFocus, currentActivity, focused, voteRules } from "../features/agenda.js";
 import { clusters, groups } from "../features/clusters.js";
+import { decisions, namedDecisions } from "../features/decisions.js";
 import { ideas } from "../features/ideas.js";
 import { phaseOf, phases } from "../features/phases.js";
 import { mountPrivate, privacy, withoutHeld } from "../features/private.js";
@@ -19,7 +21,7 @@ import { rankedResults, results } from "../features/results.js";
 import { mountTimer, timer } from "../features/timer.js";
 
 // The presenter opens with the facilitator's session, so hidden ideas arrive and are dropped.
-const store = new Store([phases, agenda, ideas, clusters, results, timer, presence, privacy], { seesHidden: false });
+const store = new Store([phases, agenda, ideas, clusters, results, timer, presence, privacy, decisions], { seesHidden: false });
 const cards = new IdeaCards();
 
 const $ = (id) => document.getElementById(id);
@@ -28,6 +30,8 @@ const ui = {
   peopleHere: $("people-here"),
   resultsSection: $("results-section"),
   resultsList: $("results-list"),
+  decisionsSection: $("decisions-section"),
+  decisionsList: $("decisions-list"),
   ideasCount: $("ideas-count"),
   ideasEmpty: $("ideas-empty"),
   joinOpen: $("join-open"),
@@ -54,6 +58,16 @@ function drawJoins(locked) {
   setText(ui.joinsClosed, locked ? say("joins_closed") : "");
 }
 
+// The projector shows the decisions as the phones do: only while the facilitator shows them.
+function drawDecisions(state) {
+  const named = state.resultsPublic ? namedDecisions(state) : [];
+  ui.decisionsSection.hidden = named.length === 0;
+  placeChildren(ui.decisionsList, named.map(({ decision, about, cluster }) => element("li", { className: "decision-item" }, [
+    element("p", { className: "decision-about", text: cluster ? say("decision_on_cluster", { name: about }) : about }),
+    decisionSummary(decision),
+  ])));
+}
+
 function draw(state) {
   if (!state.workshop) return;
   const phase = phaseOf(state);
@@ -70,6 +84,7 @@ function draw(state) {
   setText(ui.peopleHere, state.presence ? say("people_here", { count: state.presence.online }) : "");
   drawJoins(state.workshop.joins_locked);
   drawResults(rankedResults(state), ui.resultsSection, ui.resultsList);
+  drawDecisions(state);
   const shown = focused(state);
   setText(ui.ideasCount, say("ideas_count", { count: shown.ideas.size }));
   ui.ideasEmpty.hidden = shown.ideas.size > 0;
