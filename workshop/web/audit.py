@@ -40,6 +40,9 @@ CHANGES = {
     "team.remove": _l("Removed a facilitator"),
     "method.save": _l("Saved the agenda as a method"),
     "brainstorm.reveal": _l("Revealed the ideas of a private brainstorm"),
+    "decision.set": _l("Marked a decision"),
+    "decision.clear": _l("Removed a decision"),
+    "workshop.set_results_public": _l("Showed the decisions to participants, or stopped"),
 }
 ERASED_PARTICIPANT = _l("a participant whose data was erased")
 
