@@ -340,3 +340,27 @@ def test_an_idea_deleted_takes_its_decision_along(session, room):
     session.execute(delete(Idea).where(Idea.id == idea_id))
     session.commit()
     assert session.scalars(select(Decision)).all() == []
+
+
+def test_a_phone_catching_up_gets_no_decision_it_may_no_longer_see(session, room):
+    workshop, person, idea_id = room
+    phone = as_participant(person)
+    since = snapshot.snapshot(session, phone)["seq"]
+    decide(session, workshop, idea_id=idea_id, **PILOT)
+    session.commit()
+
+    caught_up, _ = snapshot.sync(session, phone, since)
+    assert [fact["name"] for fact in caught_up["missed"]] == ["decision.changed"]
+
+    # Hidden since: a snapshot answers instead, without it.
+    run(session, as_facilitator(workshop), "idea.hide", {"idea_id": idea_id})
+    session.commit()
+    answer, _ = snapshot.sync(session, phone, since)
+    assert "missed" not in answer and answer["decisions"] == []
+
+    # Shown again, but the results kept private since: the same.
+    run(session, as_facilitator(workshop), "idea.show", {"idea_id": idea_id})
+    run(session, as_facilitator(workshop), "workshop.set_results_public", {"public": False})
+    session.commit()
+    answer, _ = snapshot.sync(session, phone, since)
+    assert "missed" not in answer and answer["decisions"] == []

@@ -140,6 +140,27 @@ def public_results(session: Session, workshop: Workshop) -> dict | None:
     }
 
 
+def told_as_they_stand(session: Session, workshop_id: int, facts: list[dict]) -> bool:
+    """Whether every decision these logged facts carry may still reach a participant: the
+    results still public, and each decision's idea still one they see."""
+    told = [fact["payload"] for fact in facts
+            if fact["name"] in ("decision.changed", "decisions.changed")]
+    if not told:
+        return True
+    if not session.execute(select(Workshop.results_public)
+                           .where(Workshop.id == workshop_id)).scalar_one():
+        return False
+    carried = [payload["decision"] for payload in told if payload.get("decision")]
+    carried += [decision for payload in told for decision in payload.get("decisions", ())]
+    idea_ids = {decision["idea_id"] for decision in carried if decision["idea_id"] is not None}
+    if not idea_ids:
+        return True
+    seen = set(session.execute(select(Idea.id).where(
+        Idea.id.in_(idea_ids), Idea.hidden.is_(False), Idea.merge_id.is_(None),
+        ~in_held_brainstorm(Idea.activity_id))).scalars())
+    return idea_ids <= seen
+
+
 def decision_payload(decision: Decision) -> dict:
     """A decision as acks, facts and snapshots carry it; `due_on` is an ISO date or null."""
     return {

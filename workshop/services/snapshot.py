@@ -61,7 +61,8 @@ def _missed_or_snapshot(session: Session, actor: Actor,
         missed = missed_facts(session, actor.workshop_id, since, me.joined_at)
         # Moderation is not replayed: a fact about an idea hidden, deleted or edited since it
         # was logged would show what this reader may no longer see.
-        if missed is not None and ideas.told_as_they_stand(session, actor.workshop_id, missed):
+        if missed is not None and ideas.told_as_they_stand(session, actor.workshop_id, missed) \
+                and decisions.told_as_they_stand(session, actor.workshop_id, missed):
             return {"seq": since + len(missed), "missed": missed}, []
     return snapshot(session, actor), []
 
