@@ -12,7 +12,13 @@ from ..domain.phases import Phase
 from ..domain.protocol import Audience, Fact
 from ..domain.text import clean_text
 from ..domain.votes import DEFAULT_VOTE_BUDGET, check_vote_settings
-from ..domain.workshops import LANGUAGES, QUESTION_MAX_LENGTH, TITLE_MAX_LENGTH
+from ..domain.workshops import (
+    DEFAULT_TIME_ZONE,
+    LANGUAGES,
+    QUESTION_MAX_LENGTH,
+    TITLE_MAX_LENGTH,
+    check_time_zone,
+)
 from ..models import Facilitator, Workshop, WorkshopFacilitator, utcnow
 from . import audit
 from .access import Actor, workshop_for_change
@@ -32,6 +38,7 @@ def create_workshop(
     language: str,
     agenda: list[Planned] | None = None,
     anonymous: bool = False,
+    time_zone: str = DEFAULT_TIME_ZONE,
 ) -> tuple[Workshop, list[Fact]]:
     """A new workshop on its welcome screen, with a fresh unguessable join code.
 
@@ -44,12 +51,13 @@ def create_workshop(
     budget, cap = check_vote_settings(vote_budget, votes_per_idea)
     if language not in LANGUAGES:
         raise DomainError("invalid_payload", "unknown language", field="language")
+    time_zone = check_time_zone(time_zone)
     for _attempt in range(5):
         workshop = Workshop(
             facilitator_id=facilitator.id, title=title, question=question,
             join_code=new_join_code(), phase=Phase.LOBBY.value, vote_budget=budget,
             votes_per_idea=cap, language=language, anonymous=bool(anonymous), sequence=0,
-            created_at=utcnow(),
+            time_zone=time_zone, created_at=utcnow(),
         )
         try:
             with session.begin_nested():
@@ -62,6 +70,7 @@ def create_workshop(
                      "workshop.create", {"workshop_id": workshop.id},
                      after={"title": title, "question": workshop.question,
                             "language": language, "anonymous": workshop.anonymous,
+                            "time_zone": time_zone,
                             "agenda": [f"{a.kind}: {a.title}" for a in activities]})
         session.flush()
         return workshop, []

@@ -13,6 +13,7 @@ value from `form.<field>.data`.
 
 from __future__ import annotations
 
+from flask import current_app
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -24,13 +25,19 @@ from ..domain.errors import DomainError
 from ..domain.methods import NAME_MAX_LENGTH
 from ..domain.text import clean_text
 from ..domain.votes import DEFAULT_VOTE_BUDGET, MAX_VOTE_BUDGET, check_vote_settings
-from ..domain.workshops import QUESTION_MAX_LENGTH, TITLE_MAX_LENGTH
+from ..domain.workshops import (
+    DEFAULT_TIME_ZONE,
+    QUESTION_MAX_LENGTH,
+    TITLE_MAX_LENGTH,
+    check_time_zone,
+)
 from ..languages import LANGUAGES, message_for
 
 PASSWORDS_DIFFER = _l("The two passwords are not the same.")
 BUDGET_NOT_VALID = _l("The vote budget must be a whole number from 1 to %(max)s.")
 CAP_NOT_A_NUMBER = _l("Give a whole number, or leave this empty to allow the whole budget.")
 LANGUAGE_NOT_VALID = _l("Please choose one of the languages.")
+TIME_ZONE_NOT_VALID = _l("Unknown time zone. Give its name as Europe/Helsinki, for example.")
 # The new-workshop form's choice for no method: welcome, the question, group, vote, results.
 SINGLE_QUESTION = "single"
 
@@ -106,6 +113,9 @@ class WorkshopForm(FlaskForm):
                            validators=[AnyOf(LANGUAGES, message=LANGUAGE_NOT_VALID)])
     # Nicknames neither asked for nor shown; chosen once, before anyone joins.
     anonymous = BooleanField(default=False)
+    # The room's clocks, for the times in its exports: the installation's, unless changed.
+    time_zone = StringField(
+        default=lambda: current_app.config.get("TIME_ZONE", DEFAULT_TIME_ZONE))
 
     def validate_question(self, field: StringField) -> None:
         """Needed for the single question; a method brings its own questions."""
@@ -113,6 +123,13 @@ class WorkshopForm(FlaskForm):
                 field.data, max_length=QUESTION_MAX_LENGTH, required=False,
                 field_name="question"):
             raise ValidationError(message_for("text_empty", {}))
+
+    def validate_time_zone(self, field: StringField) -> None:
+        """An IANA name this machine knows; kept trimmed for the service."""
+        try:
+            field.data = check_time_zone(field.data)
+        except DomainError:
+            raise ValidationError(str(TIME_ZONE_NOT_VALID)) from None
 
     def validate_vote_budget(self, field: WholeNumberField) -> None:
         """The budget alone, by the domain's rule."""
