@@ -116,7 +116,7 @@ def test_json_carries_schema_version_and_unescaped_text():
     assert "ä, ö, å".encode() in data  # readable in any editor, not \u escapes
     assert set(document) == {"schema_version", "exported_at", "workshop",
                              "votes_hidden_until_reveal", "agenda", "participants", "ideas",
-                             "clusters", "votes", "audit_log"}
+                             "clusters", "votes", "decisions", "audit_log"}
     assert document["votes_hidden_until_reveal"] is False
     assert document["audit_log"][0]["command"] == "idea.hide"
 

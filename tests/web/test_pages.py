@@ -120,7 +120,8 @@ def test_after_sign_in_only_a_local_next_page_is_opened(app, make_facilitator):
 def test_pages_of_a_workshop_send_a_stranger_to_sign_in(app, make_workshop):
     workshop = make_workshop()
     client = browser(app)
-    for path in ("", "/present", "/export.csv", "/export.json", "/qr.svg"):
+    for path in ("", "/present", "/export.csv", "/export.json", "/export.xlsx",
+                 "/export-excel.csv", "/qr.svg"):
         response = client.get(f"/workshops/{workshop.id}{path}")
         assert response.status_code == 302
         assert response.headers["Location"] == f"/signin?next=/workshops/{workshop.id}{path}"
@@ -420,6 +421,8 @@ def test_board_and_presenter_get_their_page_data(app, make_facilitator, make_wor
         "join_code": f"{workshop.join_code[:4]}-{workshop.join_code[4:]}",
         "join_url": f"http://localhost/w/{workshop.join_code}", "qr_url": f"{base}/qr.svg",
         "export_csv_url": f"{base}/export.csv", "export_json_url": f"{base}/export.json",
+        "export_xlsx_url": f"{base}/export.xlsx",
+        "export_excel_csv_url": f"{base}/export-excel.csv",
         "presenter_url": f"{base}/present", "board_url": base,
     }
     assert "token" not in data
@@ -442,7 +445,8 @@ def test_the_join_link_uses_the_public_address_when_set(app, make_facilitator, m
 def test_another_facilitator_finds_nothing(app, make_facilitator, make_workshop):
     workshop = make_workshop()
     stranger = signed_in(app, make_facilitator())
-    for path in ("", "/present", "/export.csv", "/export.json", "/qr.svg"):
+    for path in ("", "/present", "/export.csv", "/export.json", "/export.xlsx",
+                 "/export-excel.csv", "/qr.svg"):
         assert stranger.get(f"/workshops/{workshop.id}{path}").status_code == 404
     assert stranger.get("/workshops/999999").status_code == 404
 

@@ -14,8 +14,8 @@ from workshop.extensions import db, socketio
 from workshop.models import Facilitator, Workshop, WorkshopFacilitator
 
 # Every page of a workshop that whoever runs it opens (GET), after its /workshops/<id>.
-RUNNING_PAGES = ("", "/present", "/export.csv", "/export.json", "/qr.svg", "/log",
-                 "/participants", "/team")
+RUNNING_PAGES = ("", "/present", "/export.csv", "/export.json", "/export.xlsx",
+                 "/export-excel.csv", "/qr.svg", "/log", "/participants", "/team")
 
 
 @pytest.fixture

@@ -75,6 +75,11 @@ def log_of(session: Session, workshop_id: int, pseudonyms: dict[int, str]) -> li
     return [_entry(row, pseudonyms) for row in rows]
 
 
+def entry_payload(row: AuditEntry, pseudonyms: dict[int, str]) -> dict:
+    """One row of the log as log_of gives it: for a reader that reads the rows in chunks."""
+    return _entry(row, pseudonyms)
+
+
 def pseudonyms_of(session: Session, workshop_id: int) -> dict[int, str]:
     """Each participant's pseudonym, p1, p2, ... in joining order, as every export names them."""
     ids = session.execute(

@@ -34,6 +34,11 @@ BOARD_MESSAGES = {
     "joins_open_now": _l("New participants can join again."),
 }
 
+# Offered while typing a time zone; any other IANA name can be typed.
+SUGGESTED_TIME_ZONES = ("Europe/Helsinki", "Europe/Mariehamn", "Europe/Stockholm", "Europe/Oslo",
+                        "Europe/Copenhagen", "Atlantic/Reykjavik", "Europe/Tallinn",
+                        "Europe/Riga", "Europe/Vilnius", "Europe/Berlin", "Europe/London", "UTC")
+
 # Words only the projector's script says.
 PRESENTER_MESSAGES = {
     "joins_closed": _l("This workshop is closed to new participants."),
@@ -67,7 +72,7 @@ def new_workshop():
                     session, facilitator, title=form.title.data, question=form.question.data,
                     vote_budget=form.vote_budget.number,
                     votes_per_idea=form.votes_per_idea.number, language=form.language.data,
-                    anonymous=form.anonymous.data,
+                    anonymous=form.anonymous.data, time_zone=form.time_zone.data,
                     agenda=chosen_agenda(session, facilitator, form)))))
             if outcome.failure:
                 abort(503)
@@ -79,6 +84,7 @@ def new_workshop():
     return render_template(
         "workshop_new.html", form=form, errors=errors, languages=LANGUAGE_NAMES,
         max_vote_budget=MAX_VOTE_BUDGET, method_choices=method_choices(),
+        time_zones=SUGGESTED_TIME_ZONES,
     ), 400 if errors else 200
 
 
@@ -114,6 +120,8 @@ def _facilitator_page_data(workshop: Workshop, role: str, messages: dict) -> dic
         **live_page_data(workshop, role, messages),
         "export_csv_url": url_for("downloads.export_csv", workshop_id=workshop.id),
         "export_json_url": url_for("downloads.export_json", workshop_id=workshop.id),
+        "export_xlsx_url": url_for("downloads.export_xlsx", workshop_id=workshop.id),
+        "export_excel_csv_url": url_for("downloads.export_excel_csv", workshop_id=workshop.id),
         "presenter_url": url_for("workshops.presenter", workshop_id=workshop.id),
         "board_url": url_for("workshops.board", workshop_id=workshop.id),
     }
