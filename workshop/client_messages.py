@@ -268,6 +268,7 @@ CLIENT_MESSAGES = {
     "undo_merge_named": _l("Undo merge: %(idea)s"),
     "merge_undone": _l("The merge was undone."),
     # Decisions: on the phone with the results, on the board with its dialog.
+    "decision_made": _l("A decision was made: %(outcome)s"),
     "decision_owner": _l("Owner: %(owner)s"),
     "decision_owner_with_type": _l("%(name)s (%(type)s)"),
     "decision_next_step": _l("Next step: %(step)s"),

@@ -61,6 +61,7 @@ const connection = new Connection(page, {
     const countAgain = name === "phase.changed" && changesVoteInFocus(store.state, payload.activity);
     if (name === "phase.changed") editing.clear();
     if (name === "results.revealed") announce(say("results_revealed"));
+    if (name === "decision.changed" && payload.decision) announce(say("decision_made", { outcome: say(`outcome.${payload.decision.outcome}`) }));
     store.dispatch(name, payload);
     if (name === "phase.changed") announce(drawnInstruction);
     if (countAgain) connection.resync();
