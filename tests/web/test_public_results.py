@@ -73,8 +73,8 @@ def test_anyone_with_the_link_sees_results_and_decisions_but_nobody_named(app, d
 
 
 @pytest.mark.parametrize(("lang", "words"), [
-    ("fi", ["Tulokset", "Päätökset", "Viedään eteenpäin pilottina", "Seuraava askel: Five stops first",
-            "31. maaliskuuta 2027"]),
+    ("fi", ["Tulokset", "Päätökset", "Viedään eteenpäin pilottina",
+            "Seuraava askel: Five stops first", "31. maaliskuuta 2027"]),
     ("sv", ["Resultat", "Beslut", "Förs vidare som pilot", "Nästa steg: Five stops first",
             "31 mars 2027"]),
     ("en", ["Results", "Decisions", "Take forward as a pilot", "Next step: Five stops first"]),
