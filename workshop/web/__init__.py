@@ -4,8 +4,8 @@ The areas: accounts (set-up link, sign in and out), facilitators (the accounts, 
 administrator), workshops (list, new, board, projector, QR), team (a workshop's facilitators),
 methods (one's own methods: import, export, save a workshop's agenda as one),
 participants (front door, join, their page), results (the public results page), downloads
-(exports), personal_data (who joined, erasing), vendor (browser libraries). Their forms are
-declared once, in forms.py.
+(exports), report (the printable report and its PDF), personal_data (who joined, erasing),
+vendor (browser libraries). Their forms are declared once, in forms.py.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from . import (
     methods,
     participants,
     personal_data,
+    report,
     results,
     team,
     vendor,
@@ -38,7 +39,8 @@ from .signed_in import current_facilitator
 
 # Each area's URLs stay what they were; other pages and the browser code rely on them.
 BLUEPRINTS = (accounts.bp, workshops.bp, participants.bp, downloads.bp, personal_data.bp,
-              audit.bp, vendor.bp, facilitators.bp, team.bp, methods.bp, results.bp)
+              audit.bp, vendor.bp, facilitators.bp, team.bp, methods.bp, results.bp,
+              report.bp)
 
 ERROR_PAGES = {
     400: (_l("Something was wrong with the request"),

@@ -1,0 +1,162 @@
+"""Work that holds the CPU for seconds (laying out the PDF report) in a process of its own.
+
+A thread is not enough: WeasyPrint is Python that keeps the GIL for most of its seconds, so
+the event loop, and every phone of every room, would wait behind it. A second process has a
+GIL of its own.
+
+Why not concurrent.futures.ProcessPoolExecutor: its manager thread, queues and locks are the
+threading module that eventlet monkey-patches, and its "spawn" and "forkserver" children run
+the parent's main script again (run.py: monkey patching, create_app). So the worker is a
+plain child (`main` below), started on first use (fork and exec at once: no
+monkey-patched state is carried over), and spoken to through two pipes with
+multiprocessing.connection's framing (plain data: names, dicts, strings, bytes).
+
+The parent waits for an answer through workshop/offload.py (eventlet.tpool under run.py):
+a real OS thread blocks in the pipe's read without the GIL while the event loop runs. One
+job at a time per worker; callers queue on a lock meanwhile. A worker that dies or overruns
+its deadline is killed and started afresh for the next job.
+
+Only jobs named in JOBS can run: the parent sends a name and its arguments, never code.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import os
+import subprocess
+import sys
+import threading
+import time
+from multiprocessing.connection import Connection
+
+from flask import Flask, current_app
+
+from .offload import offload
+
+# Name -> "module:function". The worker imports the module when the job first comes.
+JOBS = {
+    "report.pdf": "workshop.reports.pdf:write_pdf",
+    "report.warm_up": "workshop.reports.pdf:warm_up",
+}
+# The app.extensions key of an app's Worker.
+WORKER = "tupa.worker"
+DEFAULT_DEADLINE = 120.0
+
+
+class WorkerError(Exception):
+    """The job failed in the worker, or the worker died or overran its deadline."""
+
+
+class Worker:
+    """One child process, started when first needed, doing one job at a time."""
+
+    def __init__(self, deadline: float = DEFAULT_DEADLINE) -> None:
+        self.deadline = deadline
+        self._process: subprocess.Popen | None = None
+        self._send: Connection | None = None
+        self._receive: Connection | None = None
+        # Taken in the caller's own context (a greenlet under eventlet), never in the thread
+        # that waits on the pipe: a green lock cannot be handed across OS threads.
+        self._one_at_a_time = threading.Lock()
+        self.started_at: float | None = None
+
+    def run(self, job: str, *args):
+        """Run a named job in the worker and return its result; WorkerError if it failed."""
+        if job not in JOBS:
+            raise ValueError(f"no such job: {job}")
+        with self._one_at_a_time:
+            return offload()(self._exchange, job, args)
+
+    def _exchange(self, job: str, args: tuple):
+        # Runs in the thread offload gives (or here, without an event loop): blocking is fine.
+        self._ensure_started()
+        try:
+            self._send.send((job, args))
+            if not self._receive.poll(self.deadline):
+                self.stop()
+                raise WorkerError(f"{job} took longer than {self.deadline:.0f} s")
+            outcome, value = self._receive.recv()
+        except (EOFError, OSError, BrokenPipeError) as error:
+            self.stop()
+            raise WorkerError(f"the worker stopped: {error}") from error
+        if outcome != "ok":
+            raise WorkerError(value)
+        return value
+
+    def _ensure_started(self) -> None:
+        if self._process is not None and self._process.poll() is None:
+            return
+        self.stop()
+        # Two pipes: jobs go down one, answers come up the other.
+        jobs_read, jobs_write = os.pipe()
+        answers_read, answers_write = os.pipe()
+        try:
+            # Our own interpreter and module, two file descriptor numbers: nothing from outside.
+            self._process = subprocess.Popen(  # noqa: S603
+                [sys.executable, "-c", "from workshop.worker import main; main()",
+                 str(jobs_read), str(answers_write)],
+                pass_fds=(jobs_read, answers_write), stdin=subprocess.DEVNULL,
+                close_fds=True)
+        finally:
+            os.close(jobs_read)
+            os.close(answers_write)
+        self._send = Connection(jobs_write, readable=False)
+        self._receive = Connection(answers_read, writable=False)
+        self.started_at = time.monotonic()
+
+    def stop(self) -> None:
+        """End the worker process, if there is one; the next job starts another."""
+        for connection in (self._send, self._receive):
+            if connection is not None:
+                with contextlib.suppress(OSError):
+                    connection.close()
+        self._send = self._receive = None
+        process, self._process = self._process, None
+        if process is not None and process.poll() is None:
+            process.kill()
+            with contextlib.suppress(subprocess.TimeoutExpired, OSError):
+                process.wait(timeout=5)
+
+
+def worker(app: Flask | None = None) -> Worker:
+    """The app's worker (one per server process), made on first use."""
+    app = app or current_app
+    found = app.extensions.get(WORKER)
+    if found is None:
+        found = app.extensions.setdefault(WORKER, Worker())
+    return found
+
+
+def _job(name: str):
+    module, _, function = JOBS[name].partition(":")
+    return getattr(importlib.import_module(module), function)
+
+
+def serve(jobs: Connection, answers: Connection) -> None:
+    """In the worker: run each job sent and send back ("ok", result) or ("error", words)."""
+    while True:
+        try:
+            name, args = jobs.recv()
+        except (EOFError, OSError):
+            return  # the server went away: so does its worker
+        try:
+            answer = ("ok", _job(name)(*args))
+        except Exception as error:  # noqa: BLE001 (any failure goes back to say what it was)
+            answer = ("error", f"{type(error).__name__}: {error}")
+        answers.send(answer)
+
+
+def _die_with_the_server() -> None:
+    # Linux: be sent SIGTERM when the server process ends, however it ends.
+    with contextlib.suppress(OSError, AttributeError):
+        import ctypes  # noqa: PLC0415 (only in the worker)
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, 15)  # PR_SET_PDEATHSIG, SIGTERM
+
+
+def main() -> None:
+    """The worker process: `python -c "from workshop.worker import main; main()" IN OUT`."""
+    _die_with_the_server()
+    serve(Connection(int(sys.argv[1]), writable=False),
+          Connection(int(sys.argv[2]), readable=False))
