@@ -58,6 +58,8 @@ ERROR_MESSAGES = {
     "setup_link_used": _l("This set-up link is no longer valid."),
     "joins_locked": _l("This workshop is closed to new participants."),
     "input_paused": _l("The facilitator has paused input."),
+    "archived": _l("This workshop is archived: it can be read, not changed."),
+    "invalid_export": _l("This file cannot be restored."),
     "idea_hidden": _l("Show the hidden idea first: a hidden idea is not merged and takes no "
                       "decision."),
     "idea_holds_merges": _l("Other ideas are merged into that one: merge into it instead."),

@@ -29,7 +29,7 @@ from workshop.models import (
 )
 from workshop.models import Workshop as WorkshopRow
 from workshop.realtime import commands
-from workshop.services import agenda, clusters, snapshot
+from workshop.services import agenda, archive, clusters, snapshot
 
 BUDGET, CAP, PEOPLE = 3, 2, 3
 KEYS = [f"k{i}" for i in range(8)]
@@ -61,6 +61,7 @@ def test_rules_hold_under_random_commands(app, make_workshop, make_participant):
             self.audited = 0  # facilitator commands that changed something
             self.answered: set[int] = set()  # ideas stored: a re-sent key answers them again
             self.votes_before = 0
+            self.archived = None  # while archived: the workshop as it was archived
 
         def teardown(self):
             db.session.rollback()
@@ -73,7 +74,7 @@ def test_rules_hold_under_random_commands(app, make_workshop, make_participant):
                                                           results_public=True))
             db.session.execute(update(Activity).values(timer_deadline=None, timer_remaining_ms=None,
                                                        time_up_at=None))
-            db.session.execute(update(WorkshopRow).values(closes_at=None))
+            db.session.execute(update(WorkshopRow).values(closes_at=None, archived_at=None))
             db.session.execute(delete(AuditEntry).where(AuditEntry.command != "workshop.create"))
             db.session.execute(update(Activity).where(Activity.id == brainstorm_id)
                                .values(private=False, revealed_at=None))
@@ -91,6 +92,40 @@ def test_rules_hold_under_random_commands(app, make_workshop, make_participant):
             if actor.is_facilitator and facts:
                 self.audited += 1
             return result
+
+        def _state(self) -> tuple:
+            rows = (Idea.id, Idea.text, Idea.hidden, Idea.cluster_id, Idea.merge_id)
+            state = (
+                sorted(map(tuple, db.session.execute(select(*rows).where(
+                    Idea.workshop_id == workshop.id)))),
+                db.session.execute(select(func.count()).select_from(Vote)).scalar_one(),
+                sorted(map(tuple, db.session.execute(select(Cluster.id, Cluster.name)))),
+                tuple(db.session.execute(select(
+                    WorkshopRow.phase, WorkshopRow.input_paused, WorkshopRow.closes_at,
+                    WorkshopRow.current_activity_id).where(WorkshopRow.id == workshop.id)).one()),
+            )
+            db.session.commit()
+            return state
+
+        # An archived workshop is read, not changed: every command but reading is refused.
+        # Half the runs start archived, so that commands meet an archived workshop often.
+        @initialize(archived=st.booleans())
+        def start_archived(self, archived):
+            self.archive(archived)
+
+        @rule(archived=st.booleans())
+        def archive(self, archived):
+            use = archive.archive_workshop if archived else archive.unarchive_workshop
+            use(db.session, facilitator)
+            db.session.commit()
+            if archived != (self.archived is not None):
+                self.audited += 1
+            self.archived = self._state() if archived else None
+
+        @invariant()
+        def nothing_changes_while_archived(self):
+            if self.archived is not None:
+                assert self._state() == self.archived
 
         def _ideas(self) -> list[int]:
             return list(db.session.execute(

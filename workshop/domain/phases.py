@@ -89,6 +89,15 @@ CLOSED = {
 # Reading goes on whatever the room's state.
 _NEVER_CLOSED = frozenset({"workshop.sync"})
 
+# Changes made from pages, not sockets; no phase closes them. An archived workshop still
+# allows these: filing it (archiving, unarchiving, its series) and erasing people's data, a
+# right the archive does not end. Every other change made from a page (command None) and
+# every socket command but reading is refused with `archived`.
+PAGE_CHANGES_OPEN_WHEN_ARCHIVED = frozenset({
+    "workshop.archive", "workshop.unarchive", "workshop.series", "workshop.erase",
+    "participant.erase",
+})
+
 _EVER_ALLOWED: frozenset[Act] = frozenset().union(*WHAT_EACH_PHASE_ALLOWS.values())
 
 
@@ -103,26 +112,35 @@ class Room:
     """The state of the room a command is checked against, as its lock holds it.
 
     phase: what the current activity allows; paused: the facilitator stopped all input;
-    closes_at: when the current activity's timer closes its input by itself.
+    closes_at: when the current activity's timer closes its input by itself; archived: the
+    workshop is kept to be read, not changed.
     """
 
     phase: Phase
     paused: bool = False
     closes_at: datetime | None = None
+    archived: bool = False  # read-only: only reading, filing and erasing go through
 
     def closed_by_time(self, now: datetime) -> bool:
         return self.closes_at is not None and now >= self.closes_at
 
 
-def check(room: Room | Phase, role: Role, command: str, now: datetime | None = None) -> None:
+def check(room: Room | Phase, role: Role, command: str | None,
+          now: datetime | None = None) -> None:
     """Raise unless the room allows this role's command; the code says what is closed.
 
-    A facilitator's commands are never paused nor closed by time; a participant's input is
+    An archived room refuses everything but reading with `archived`, for everyone. A
+    facilitator's commands are never paused nor closed by time; a participant's input is
     refused with `input_paused` while paused, and with the phase's own code once the timer
-    closed it (`now` is needed only then).
+    closed it (`now` is needed only then). `command` None, or one of
+    PAGE_CHANGES_OPEN_WHEN_ARCHIVED, is a change made from a page: only the archive closes it.
     """
     if isinstance(room, Phase):
         room = Room(room)
+    if room.archived and command not in _NEVER_CLOSED | PAGE_CHANGES_OPEN_WHEN_ARCHIVED:
+        raise DomainError("archived", "the workshop is archived: it can be read, not changed")
+    if command is None or command in PAGE_CHANGES_OPEN_WHEN_ARCHIVED:
+        return
     if (role, command) not in WHAT_EACH_PHASE_ALLOWS[room.phase]:
         check_role(role, command)
         raise DomainError(CLOSED[command], f"{command} is closed in the {room.phase} phase")

@@ -49,13 +49,14 @@ def hold_phase(actor: Actor, room: Room | Phase) -> None:
     pass) and is about to change something; the one table in domain/phases.py decides, and
     the room's pause and timer close a participant's input.
     """
-    if actor.command is not None:
-        phases.check(room, actor.role, actor.command, utcnow())
+    # A change made from a page (no command) is closed only by the archive.
+    phases.check(room, actor.role, actor.command, utcnow())
 
 
 def room_of(workshop: Workshop) -> Room:
     """The room's state as the workshop's row holds it."""
-    return Room(Phase(workshop.phase), workshop.input_paused, workshop.closes_at)
+    return Room(Phase(workshop.phase), workshop.input_paused, workshop.closes_at,
+                workshop.archived_at is not None)
 
 
 def readable_workshop(session: Session, actor: Actor) -> Workshop:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select
@@ -34,7 +35,8 @@ def erase_workshop(session: Session, actor: Actor) -> tuple[dict, list[Fact]]:
     Nobody is told: every screen of the workshop is hung up instead (`sockets`). Only its
     owner may: co-facilitators run a workshop, they do not end it.
     """
-    workshop = workshop_for_change(session, actor)
+    # Named, so that an archived workshop can be erased too (domain/phases.py).
+    workshop = workshop_for_change(session, replace(actor, command="workshop.erase"))
     check_owner(actor, workshop)
     # Read before the rows that name them go.
     sockets = presence.open_sockets(session, workshop.id)
@@ -52,7 +54,8 @@ def erase_participant(
 
     Their open phones are to hang up (`sockets`): they would otherwise stay in the room.
     """
-    workshop = workshop_for_change(session, actor)
+    # A person's right to be erased does not end when the workshop is archived.
+    workshop = workshop_for_change(session, replace(actor, command="participant.erase"))
     participant = session.get(Participant, participant_id)
     if participant is None or participant.workshop_id != workshop.id:
         raise DomainError("not_found", "no such participant")

@@ -30,6 +30,8 @@ def join(
     workshop = session.get(Workshop, workshop_id)
     if workshop is None:
         raise DomainError("not_found", "no such workshop")
+    if workshop.archived_at is not None:
+        raise DomainError("archived", "the workshop is archived: nobody joins it any more")
     if workshop.joins_locked:
         raise DomainError("joins_locked", "the workshop is closed to new participants")
     try:

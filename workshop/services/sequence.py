@@ -54,11 +54,12 @@ def take_turn(session: Session, actor: Actor) -> Turn:
         update(Workshop).where(Workshop.id == actor.workshop_id)
         .values(sequence=Workshop.sequence + 1)
         .returning(Workshop.sequence, Workshop.phase, Workshop.input_paused,
-                   Workshop.closes_at, Workshop.current_activity_id)
+                   Workshop.closes_at, Workshop.current_activity_id, Workshop.archived_at)
     ).one_or_none()
     if row is None:
         raise DomainError("not_found", "no such workshop")
-    return Turn(actor.workshop_id, Room(Phase(row.phase), row.input_paused, row.closes_at),
+    return Turn(actor.workshop_id, Room(Phase(row.phase), row.input_paused, row.closes_at,
+                                        row.archived_at is not None),
                 row.sequence, row.current_activity_id)
 
 

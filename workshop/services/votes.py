@@ -41,6 +41,7 @@ _PHASE_HELD = (
 # participant is no voter.
 _VOTER = (
     select(_workshop.c.phase, _workshop.c.input_paused, _workshop.c.closes_at,
+           _workshop.c.archived_at,
            _workshop.c.current_activity_id, _activity.c.vote_budget, _activity.c.votes_per_idea,
            _activity.c.source_activity_id, _activity.c.cluster_ids)
     .join(_participant, _participant.c.workshop_id == _workshop.c.id)
@@ -231,7 +232,8 @@ def _locked_voter(session: Session, actor: Actor) -> _Voter:
         raise DomainError("forbidden", "not a participant of this workshop")
     # Outside a vote activity there is no budget; the phase check refuses before it counts.
     return _Voter(actor.participant_id, actor.workshop_id,
-                  Room(Phase(row.phase), row.input_paused, row.closes_at),
+                  Room(Phase(row.phase), row.input_paused, row.closes_at,
+                       row.archived_at is not None),
                   row.current_activity_id, row.vote_budget or 1,
                   row.votes_per_idea or row.vote_budget or 1, row.source_activity_id,
                   row.cluster_ids)

@@ -77,13 +77,21 @@ def create_workshop(
     raise DomainError("join_code_exhausted", "could not draw a free join code")
 
 
-def workshops_of(session: Session, facilitator: Facilitator) -> list[Workshop]:
-    """The workshops a facilitator owns or was invited to run, newest first, with owners."""
+def workshops_of(session: Session, facilitator: Facilitator, *,
+                 archived: bool | None = None) -> list[Workshop]:
+    """The workshops a facilitator owns or was invited to run, newest first, with owners.
+
+    `archived` True: only the archived ones; False: only the others; None: all.
+    """
     invited = select(WorkshopFacilitator.workshop_id).where(
         WorkshopFacilitator.facilitator_id == facilitator.id)
+    query = select(Workshop)
+    if archived is not None:
+        query = query.where(Workshop.archived_at.is_not(None) if archived
+                            else Workshop.archived_at.is_(None))
     return list(session.execute(
-        select(Workshop).where(or_(Workshop.facilitator_id == facilitator.id,
-                                   Workshop.id.in_(invited)))
+        query.where(or_(Workshop.facilitator_id == facilitator.id,
+                        Workshop.id.in_(invited)))
         .options(joinedload(Workshop.facilitator))
         .order_by(Workshop.created_at.desc(), Workshop.id.desc())
     ).scalars())
