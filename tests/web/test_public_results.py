@@ -58,6 +58,7 @@ def test_anyone_with_the_link_sees_results_and_decisions_but_nobody_named(app, d
     page = browser(app).get(f"/w/{workshop.join_code}/results")
 
     assert page.status_code == 200
+    assert page.headers["Cache-Control"] == "no-cache"
     text = page.text
     assert "Better bus stops" in text
     assert text.index("Benches at every stop") < text.index("Heated &lt;b&gt;shelters&lt;/b&gt;")

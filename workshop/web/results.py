@@ -7,7 +7,7 @@ answers 404, as an address with nothing at it does.
 
 from __future__ import annotations
 
-from flask import Blueprint, g, redirect, render_template, url_for
+from flask import Blueprint, current_app, g, redirect, render_template, url_for
 from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 
@@ -38,8 +38,12 @@ def public_page(code: str):
         return render_template("error.html", heading=_l("Results not public"),
                                message=NOT_PUBLIC), 404
     decisions = [_in_words(decision) for decision in shown["decisions"]]
-    return render_template("public_results.html", title=shown["title"],
-                           results=shown["results"], decisions=decisions)
+    response = current_app.make_response(render_template(
+        "public_results.html", title=shown["title"], results=shown["results"],
+        decisions=decisions))
+    # Asked again each time: once the facilitator closes the page, no cache may still show it.
+    response.headers["Cache-Control"] = "no-cache"
+    return response
 
 
 def _in_words(decision: dict) -> dict:
