@@ -4,6 +4,12 @@
 PYTHON ?= python3
 VENV := .venv
 CHROMIUM := /usr/bin/chromium
+# The PDF report: WeasyPrint lays it out with Pango (in Debian's standard libraries, else
+# installed here) in DejaVu, whose letters cover Finnish and Swedish; tests read it back
+# with poppler's pdftotext.
+PANGO := /usr/lib/$(shell uname -m)-linux-gnu/libpangoft2-1.0.so.0
+DEJAVU := /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
+PDFTOTEXT := /usr/bin/pdftotext
 CATALOGUES := $(wildcard workshop/translations/*/LC_MESSAGES/messages.po)
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
@@ -13,10 +19,11 @@ export TUPA_CHROMIUM := $(CHROMIUM)
 
 .PHONY: run test bench translations
 
-run: $(VENV)/.installed node_modules/.installed translations
+run: $(VENV)/.installed node_modules/.installed translations $(PANGO) $(DEJAVU)
 	$(VENV)/bin/python run.py
 
-test: $(VENV)/.installed-test node_modules/.installed translations $(CHROMIUM)
+test: $(VENV)/.installed-test node_modules/.installed translations $(CHROMIUM) $(PANGO) \
+		$(DEJAVU) $(PDFTOTEXT)
 	$(VENV)/bin/ruff check .
 	npx --no-install eslint static/js
 	$(VENV)/bin/bandit -q -r workshop -lll
@@ -51,3 +58,15 @@ endif
 $(CHROMIUM):
 	$(SUDO) apt-get update
 	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium
+
+$(PANGO):
+	$(SUDO) apt-get update
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends libpangoft2-1.0-0
+
+$(DEJAVU):
+	$(SUDO) apt-get update
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends fonts-dejavu-core
+
+$(PDFTOTEXT):
+	$(SUDO) apt-get update
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends poppler-utils
