@@ -32,7 +32,8 @@ def test_a_decision_made_with_the_keyboard_reaches_the_phone_and_the_results_pag
     found = []
 
     # The keyboard only: to the result's Decision button, through the dialog, Save.
-    decide = board.get_by_role("button", name=f"Decision: {IDEA}")
+    results = board.locator("#results-list")
+    decide = results.get_by_role("button", name=f"Decision: {IDEA}")
     decide.focus()
     board.keyboard.press("Enter")
     dialog = board.get_by_role("dialog", name="Decision")
@@ -63,12 +64,14 @@ def test_a_decision_made_with_the_keyboard_reaches_the_phone_and_the_results_pag
     board.keyboard.press("Enter")
     expect(dialog).to_be_hidden()
     # The keyboard is back on the control that opened it, and the result shows the decision.
-    expect(board.get_by_role("button", name=f"Decision: {IDEA}")).to_be_focused()
-    result = board.locator("#results-list .result").filter(has_text=IDEA)
+    expect(results.get_by_role("button", name=f"Decision: {IDEA}")).to_be_focused()
+    result = results.locator(".result").filter(has_text=IDEA)
     expect(result).to_contain_text("Take forward as a pilot")
     expect(result).to_contain_text("Owner: City of Espoo (City or municipality)")
     expect(result).to_contain_text("Next step: Five stops first")
     expect(result).to_contain_text("By March 31, 2027")
+    # The board's list of decisions keeps it whatever the room moves on to.
+    expect(board.locator("#idea-decisions")).to_contain_text("Take forward as a pilot")
 
     decisions = phone.locator("#decisions-section")
     expect(decisions.get_by_role("heading", name="Decisions")).to_be_visible()

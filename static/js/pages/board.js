@@ -53,6 +53,8 @@ const ui = {
   joinsLocked: $("joins-locked"),
   joinsState: $("joins-state"),
   resultsPublic: $("results-public"),
+  ideaDecisions: $("idea-decisions"),
+  ideaDecisionsEmpty: $("idea-decisions-empty"),
   clusterDecisions: $("cluster-decisions"),
   clusterDecisionsEmpty: $("cluster-decisions-empty"),
 };
@@ -141,6 +143,21 @@ function decisionControls(target, about, decision, focusName) {
   });
   button.addEventListener("click", () => decisionDialog.open(target, about, decision));
   return [decision ? decisionSummary(decision) : null, button].filter(Boolean);
+}
+
+// Every idea with a decision, whatever the room is at: the results list shows only in results.
+function drawIdeaDecisions(state) {
+  const decided = Array.from(state.decisions.values())
+    .filter((decision) => decision.idea_id !== null && state.ideas.has(decision.idea_id))
+    .sort((a, b) => a.id - b.id);
+  ui.ideaDecisionsEmpty.hidden = decided.length > 0;
+  placeChildren(ui.ideaDecisions, decided.map((decision) => {
+    const idea = state.ideas.get(decision.idea_id);
+    return element("li", { className: "decision-item" }, [
+      element("p", { className: "decision-about", text: idea.text }),
+      ...decisionControls({ idea_id: idea.id }, idea.text, decision, `decision-listed-${idea.id}`),
+    ]);
+  }));
 }
 
 function drawClusterDecisions(state) {
@@ -472,6 +489,7 @@ function draw() {
     drawPresence(state);
     drawResults(rankedResults(state), ui.resultsSection, ui.resultsList, (line) => decisionControls(
       { idea_id: line.idea_id }, line.idea.text, ideaDecision(state, line.idea_id), `decision-idea-${line.idea_id}`));
+    drawIdeaDecisions(state);
     drawClusterDecisions(state);
     drawColumns(state);
     for (const id of Array.from(selectedForMerge)) if (!state.ideas.has(id)) selectedForMerge.delete(id);
