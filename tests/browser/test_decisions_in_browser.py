@@ -72,6 +72,7 @@ def test_a_decision_made_with_the_keyboard_reaches_the_phone_and_the_results_pag
     expect(result).to_contain_text("By March 31, 2027")
     # The board's list of decisions keeps it whatever the room moves on to.
     expect(board.locator("#idea-decisions")).to_contain_text("Take forward as a pilot")
+    found += violations(board)
 
     decisions = phone.locator("#decisions-section")
     expect(decisions.get_by_role("heading", name="Decisions")).to_be_visible()
