@@ -81,6 +81,18 @@ def test_a_decision_made_with_the_keyboard_reaches_the_phone_and_the_results_pag
     expect(decisions).to_contain_text("Next step: Five stops first")
     found += violations(phone)
 
+    # A cluster takes one too, from the board's list of clusters.
+    board.get_by_label("New cluster name").fill("Warmth")
+    board.get_by_role("button", name="Create cluster").click()
+    board.locator("#cluster-decisions").get_by_role("button", name="Decision: Warmth").click()
+    expect(dialog).to_be_visible()
+    board.keyboard.press("ArrowDown")
+    board.keyboard.press("ArrowDown")
+    expect(dialog.get_by_role("radio", name="Park")).to_be_checked()
+    dialog.get_by_role("button", name="Save").click()
+    expect(board.locator("#cluster-decisions")).to_contain_text("Park")
+    expect(decisions).to_contain_text("Cluster: Warmth")
+
     # The projector shows them too, in the facilitator's session.
     projector = board.context.new_page()
     projector.goto(f"/workshops/{workshop.id}/present")
@@ -93,7 +105,9 @@ def test_a_decision_made_with_the_keyboard_reaches_the_phone_and_the_results_pag
     visitor = screens.phone()
     visitor.goto(link.get_attribute("href"))
     expect(visitor.get_by_role("heading", name="Decisions")).to_be_visible()
-    expect(visitor.locator(".decision")).to_contain_text("Take forward as a pilot")
+    expect(visitor.locator(".decision")).to_have_count(2)
+    expect(visitor.locator(".decision").first).to_contain_text("Take forward as a pilot")
+    expect(visitor.locator(".decision").last).to_contain_text("Cluster: Warmth")
     expect(visitor.locator(".results-list")).to_contain_text(IDEA)
     expect(visitor.get_by_text("Aino")).to_have_count(0)
     found += violations(visitor)
