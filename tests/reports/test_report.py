@@ -13,6 +13,8 @@ import time
 import pytest
 from arrange import browser, csrf, signed_in
 
+from workshop.domain.results import by_type, common_ground
+from workshop.domain.votes import rank_ideas
 from workshop.extensions import db
 from workshop.models import Workshop
 from workshop.services import team
@@ -272,3 +274,23 @@ def test_the_board_links_the_report_and_its_pdf(app, filled):
     assert f'href="/workshops/{workshop.id}/report"' in board
     assert f'href="/workshops/{workshop.id}/report#pdf"' in board
 
+
+
+def test_the_worked_example_of_docs_results_md_holds():
+    votes = {"E": {"city": 3, "company": 6}, "B": {"city": 6, "research": 2},
+             "A": {"city": 3, "company": 2, "research": 1},
+             "D": {"city": 2, "company": 1, "research": 1},
+             "C": {"city": 1, "company": 1, "research": 1}}
+    ids = {"A": 1, "B": 2, "C": 3, "D": 4, "E": 5}
+    pairs = [(ids[idea], kind) for idea, counts in votes.items()
+             for kind, n in counts.items() for _ in range(n)]
+    results = by_type(pairs)
+    names = {number: name for name, number in ids.items()}
+
+    ranked = rank_ideas({ids[i]: sum(c.values()) for i, c in votes.items()},
+                        sorted(ids.values()))
+    assert [(names[r.idea_id], r.rank) for r in ranked] == [
+        ("E", 1), ("B", 2), ("A", 3), ("D", 4), ("C", 5)]
+    assert [names[i] for i in common_ground(results, ids.values())] == ["A", "D"]
+    only_city = by_type([pair for pair in pairs if pair[1] == "city"])
+    assert common_ground(only_city, ids.values()) == []
