@@ -496,7 +496,8 @@ def main() -> None:
     """Run the chosen scenarios on the chosen databases, Tupa and bare; print the report."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="the short development variant")
-    parser.add_argument("--only", default="", help="comma-separated scenario names")
+    parser.add_argument("--only", default="",
+                        help="comma-separated scenario names (report-pdf: the report's case)")
     parser.add_argument("--databases", default="",
                         help="sqlite,postgresql (default: both when a PostgreSQL URL is known)")
     parser.add_argument("--postgresql-url", default=os.environ.get("TEST_DATABASE_URL"))
@@ -567,6 +568,20 @@ def main() -> None:
                 results.append(case)
 
     text_report = report([c for c in results if "error" in c or "targets" in c], header)
+    # The report's case: a phone's round trip while a 500-idea PDF is made (report_pdf.py).
+    if not args.only or "report-pdf" in args.only.split(","):
+        import report_pdf  # noqa: PLC0415 (its own case, with its own server)
+
+        for kind in kinds:
+            print(f"{kind} report-pdf ...", file=sys.stderr, flush=True)
+            busy = wait_for_quiet(args.quiet_wait)
+            try:
+                case = report_pdf.one_case(kind, tree, Path(tempfile.mkdtemp(
+                    prefix="tupa-report-bench-")), args.postgresql_url, args.quick)
+                text_report += "\n\n" + report_pdf.report(kind, case) + \
+                    f"Machine busy before the run: {busy} % of a CPU\n"
+            except (RuntimeError, OSError, TimeoutError, subprocess.TimeoutExpired) as error:
+                text_report += f"\n\n### {kind}: report-pdf\n\nFailed: {error}\n"
     print(text_report)
     if args.report:
         args.report.write_text(text_report + "\n")
