@@ -61,6 +61,12 @@ class Worker:
         self._one_at_a_time = threading.Lock()
         self.started_at: float | None = None
 
+    @property
+    def started(self) -> bool:
+        """Whether the worker process is up, or a job is on its way to it."""
+        return self._one_at_a_time.locked() or (
+            self._process is not None and self._process.poll() is None)
+
     def run(self, job: str, *args):
         """Run a named job in the worker and return its result; WorkerError if it failed."""
         if job not in JOBS:
@@ -98,6 +104,10 @@ class Worker:
                  str(jobs_read), str(answers_write)],
                 pass_fds=(jobs_read, answers_write), stdin=subprocess.DEVNULL,
                 close_fds=True)
+        except OSError as error:
+            os.close(jobs_write)
+            os.close(answers_read)
+            raise WorkerError(f"the worker could not start: {error}") from error
         finally:
             os.close(jobs_read)
             os.close(answers_write)
@@ -112,6 +122,7 @@ class Worker:
                 with contextlib.suppress(OSError):
                     connection.close()
         self._send = self._receive = None
+        self.started_at = None
         process, self._process = self._process, None
         if process is not None and process.poll() is None:
             process.kill()
@@ -147,16 +158,12 @@ def serve(jobs: Connection, answers: Connection) -> None:
         answers.send(answer)
 
 
-def _die_with_the_server() -> None:
-    # Linux: be sent SIGTERM when the server process ends, however it ends.
-    with contextlib.suppress(OSError, AttributeError):
-        import ctypes  # noqa: PLC0415 (only in the worker)
-
-        ctypes.CDLL(None, use_errno=True).prctl(1, 15)  # PR_SET_PDEATHSIG, SIGTERM
-
-
 def main() -> None:
-    """The worker process: `python -c "from workshop.worker import main; main()" IN OUT`."""
-    _die_with_the_server()
+    """The worker process: `python -c "from workshop.worker import main; main()" IN OUT`.
+
+    It ends when the server does: only the server holds the other end of its jobs pipe, so
+    reading the next job finds the pipe closed. (Not PR_SET_PDEATHSIG: that follows the
+    thread that started the worker, which may end long before the server.)
+    """
     serve(Connection(int(sys.argv[1]), writable=False),
           Connection(int(sys.argv[2]), readable=False))

@@ -126,6 +126,10 @@ def report_page(workshop_id: int):
     workshop = own_workshop(workshop_id)
     data = gather_report(db.session, Actor(workshop.id, facilitator_id=current_facilitator().id))
     job = jobs().get(workshop.id)
+    if available() and not worker().started:
+        # Whoever opens the report may want its PDF: the worker starts (about two seconds of
+        # imports) while they read, not after they click.
+        socketio.start_background_task(_warm_up, current_app._get_current_object())
     page = {"workshop_id": workshop.id, "pdf_available": available(), "pdf_job": _status(job)}
     # Shaping and rendering a large workshop is CPU: off the event loop, in this request's
     # context (its form's CSRF token goes into this browser's session).
@@ -209,6 +213,14 @@ def _render(data: dict, *, for_pdf: bool, page: dict) -> str:
 @cache
 def _stylesheet(static_folder: str) -> str:
     return (Path(static_folder) / "css" / "report.css").read_text(encoding="utf-8")
+
+
+def _warm_up(app: Flask) -> None:
+    with app.app_context():
+        try:
+            worker(app).run("report.warm_up")
+        except WorkerError as error:
+            log.warning("the PDF worker could not start: %s", error)
 
 
 def _make_pdf(app: Flask, job: PdfJob, facilitator_id: int) -> None:
