@@ -5,7 +5,8 @@ administrator), workshops (list, new, board, projector, QR), team (a workshop's 
 methods (one's own methods: import, export, save a workshop's agenda as one),
 participants (front door, join, their page), results (the public results page), downloads
 (exports), report (the printable report and its PDF), personal_data (who joined, erasing),
-vendor (browser libraries). Their forms are declared once, in forms.py.
+vendor (browser libraries), archive (archiving, restoring from a JSON export), series (a
+series of workshops for its organiser). Their forms are declared once, in forms.py.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from ..extensions import db
 from ..languages import LANGUAGE_NAMES, LANGUAGES
 from . import (
     accounts,
+    archive,
     audit,
     downloads,
     facilitators,
@@ -31,6 +33,7 @@ from . import (
     personal_data,
     report,
     results,
+    series,
     team,
     vendor,
     workshops,
@@ -40,7 +43,7 @@ from .signed_in import current_facilitator
 # Each area's URLs stay what they were; other pages and the browser code rely on them.
 BLUEPRINTS = (accounts.bp, workshops.bp, participants.bp, downloads.bp, personal_data.bp,
               audit.bp, vendor.bp, facilitators.bp, team.bp, methods.bp, results.bp,
-              report.bp)
+              report.bp, archive.bp, series.bp)
 
 ERROR_PAGES = {
     400: (_l("Something was wrong with the request"),
@@ -48,6 +51,10 @@ ERROR_PAGES = {
     403: (_l("Not allowed"), _l("You are not allowed to open this page.")),
     404: (_l("Page not found"), _l("There is nothing at this address.")),
     405: (_l("Not allowed"), _l("This page cannot be used that way.")),
+    # The one conflict a page meets: a change to an archived workshop.
+    409: (_l("The workshop is archived"),
+          _l("An archived workshop can be read, not changed. Unarchive it on its board to "
+             "change it.")),
     500: (_l("Something went wrong"),
           _l("Something went wrong on the server. Please try again.")),
 }

@@ -23,6 +23,7 @@ from wtforms.validators import AnyOf, EqualTo, StopValidation, ValidationError
 
 from ..domain.errors import DomainError
 from ..domain.methods import NAME_MAX_LENGTH
+from ..domain.series import SERIES_NAME_MAX_LENGTH
 from ..domain.text import clean_text
 from ..domain.votes import DEFAULT_VOTE_BUDGET, MAX_VOTE_BUDGET, check_vote_settings
 from ..domain.workshops import (
@@ -116,6 +117,8 @@ class WorkshopForm(FlaskForm):
     # The room's clocks, for the times in its exports: the installation's, unless changed.
     time_zone = StringField(
         default=lambda: current_app.config.get("TIME_ZONE", DEFAULT_TIME_ZONE))
+    # The id of one of the facilitator's series, or "" for none (web/series.py).
+    series = StringField(default="")
 
     def validate_question(self, field: StringField) -> None:
         """Needed for the single question; a method brings its own questions."""
@@ -155,6 +158,18 @@ class MethodFileForm(FlaskForm):
     """A method file to import; domain/methods.py reads it and says what is wrong, and where."""
 
     file = FileField()
+
+
+class SeriesNameForm(FlaskForm):
+    """A series' name, new or changed."""
+
+    name = StringField(default="", validators=[DomainText(SERIES_NAME_MAX_LENGTH, required=True)])
+
+
+class SeriesChoiceForm(FlaskForm):
+    """Which of one's series a workshop is in: a series' id, or "" for none."""
+
+    series = StringField(default="")
 
 
 class JoinForm(FlaskForm):

@@ -177,7 +177,7 @@ def entry(code: str):
     g.workshop_language = workshop.language
     participant, token = browser_participant(workshop)
     if participant is None:
-        if workshop.joins_locked:
+        if workshop.joins_locked or workshop.archived_at is not None:
             return _joins_closed(workshop, status=200)
         return _join_form(workshop, JoinForm(), {})
     page_data = {**live_page_data(workshop, "participant"), "token": token}
@@ -212,7 +212,7 @@ def join_workshop(code: str):
         abort(503)
     if outcome.refusal:
         error = outcome.refusal
-        if error.code == "joins_locked":
+        if error.code in ("joins_locked", "archived"):
             return _joins_closed(workshop)
         field = error.details.get("field", "organisation_type")
         message = (str(CHOOSE_ORGANISATION_TYPE) if field == "organisation_type"

@@ -16,6 +16,7 @@ from ..realtime.transactions import Work
 from ..realtime.wiring import realtime
 from ..services import erasure, moderation, participants
 from ..services.access import Actor
+from .archive import refused_page_change
 from .signed_in import current_facilitator, own_workshop, owned_workshop, signin_required
 
 bp = Blueprint("personal_data", __name__, url_prefix="/workshops")
@@ -88,7 +89,7 @@ def remove_participant(workshop_id: int, participant_id: int):
     outcome = realtime().perform(Work("participant.remove", lambda session: (
         moderation.remove_participant(session, actor, participant_id, ideas == IDEAS_GO))))
     if outcome.refusal:
-        abort(404)
+        refused_page_change(outcome.refusal)
     if outcome.failure:
         abort(503)
     realtime().hang_up(outcome.result["sockets"])

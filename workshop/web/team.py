@@ -16,6 +16,7 @@ from ..realtime.transactions import Work
 from ..realtime.wiring import realtime
 from ..services import team
 from ..services.access import Actor
+from .archive import refused_page_change
 from .forms import InviteForm
 from .signed_in import current_facilitator, own_workshop, owned_workshop, owns, signin_required
 
@@ -68,7 +69,7 @@ def remove(workshop_id: int, facilitator_id: int):
     if outcome.failure:
         abort(503)
     if outcome.refusal is not None:
-        abort(404)
+        refused_page_change(outcome.refusal)
     parts = realtime()
     parts.hang_up([sid for sid, connection in list(parts.connections.items())
                    if connection.actor.workshop_id == workshop.id

@@ -17,11 +17,13 @@ from ..languages import LANGUAGE_NAMES, message_for
 from ..models import Workshop
 from ..realtime.transactions import Work
 from ..realtime.wiring import realtime
+from ..reports.restore import MAX_EXPORT_BYTES
 from ..services import team, workshops
 from ..services.access import Actor
 from .forms import WorkshopForm, first_errors
 from .methods import chosen_agenda, method_choices
 from .participants import browser_participant, join_url, live_page_data
+from .series import filed
 from .signed_in import current_facilitator, own_workshop, owns, signin_required
 
 bp = Blueprint("workshops", __name__, url_prefix="/workshops")
@@ -48,13 +50,22 @@ PRESENTER_MESSAGES = {
 @bp.get("", endpoint="index")
 @signin_required
 def workshop_list():
-    """The signed-in facilitator's workshops, newest first."""
+    """The signed-in facilitator's workshops, newest first; the archived ones apart."""
+    return workshop_list_page()
+
+
+def workshop_list_page(errors: dict[str, str] | None = None, status: int = 200):
+    """The list page, with what is wrong with a file to restore (web/archive.py) if anything."""
+    facilitator = current_facilitator()
     return render_template(
         "workshops.html",
-        workshops=workshops.workshops_of(db.session, current_facilitator()),
+        workshops=workshops.workshops_of(db.session, facilitator, archived=False),
+        archived_workshops=workshops.workshops_of(db.session, facilitator, archived=True),
         phase_names=PHASE_NAMES,
         format_join_code=format_join_code,
-    )
+        errors=errors or {},
+        max_restore_mb=MAX_EXPORT_BYTES // (1024 * 1024),
+    ), status
 
 
 @bp.route("/new", methods=["GET", "POST"], endpoint="new")
@@ -67,8 +78,8 @@ def new_workshop():
         errors = {} if form.validate() else first_errors(form)
         if not errors:
             facilitator = current_facilitator()
-            outcome = realtime().perform(Work("workshop.create", lambda session: (
-                workshops.create_workshop(
+            outcome = realtime().perform(Work("workshop.create", lambda session: filed(
+                session, facilitator, form.series.data, workshops.create_workshop(
                     session, facilitator, title=form.title.data, question=form.question.data,
                     vote_budget=form.vote_budget.number,
                     votes_per_idea=form.votes_per_idea.number, language=form.language.data,
