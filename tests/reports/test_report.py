@@ -17,6 +17,7 @@ from workshop.domain.results import by_type, common_ground
 from workshop.domain.votes import rank_ideas
 from workshop.extensions import db
 from workshop.models import Workshop
+from workshop.reports.report import shape_report
 from workshop.services import team
 from workshop.services.access import Actor
 from workshop.web import report as report_web
@@ -294,3 +295,85 @@ def test_the_worked_example_of_docs_results_md_holds():
     assert [names[i] for i in common_ground(results, ids.values())] == ["A", "D"]
     only_city = by_type([pair for pair in pairs if pair[1] == "city"])
     assert common_ground(only_city, ids.values()) == []
+
+
+def _plain_export() -> dict:
+    """An export as gather.py makes it: two votes, a hidden idea, an unrevealed private one."""
+    people = [{"pseudonym": f"p{n}", "organisation_type": kind, "organisation_name": "X",
+               "joined_at": "2026-03-14T08:00:00+00:00"}
+              for n, kind in enumerate(["city", "city", "company", "research"], start=1)]
+    agenda = [
+        {"id": 1, "kind": "brainstorm", "title": "Ideat", "prompt": "Miten?",
+         "duration_seconds": 600},
+        {"id": 2, "kind": "brainstorm", "title": "Salaa", "prompt": "Entä?", "private": True,
+         "revealed": False, "duration_seconds": None},
+        {"id": 3, "kind": "vote", "title": "Eka äänestys", "vote_budget": 3,
+         "votes_per_idea": 2, "source_activity_id": 1, "cluster_ids": None,
+         "duration_seconds": 300},
+        {"id": 4, "kind": "vote", "title": "Toka äänestys", "vote_budget": 2,
+         "votes_per_idea": 1, "source_activity_id": 1, "cluster_ids": [10],
+         "duration_seconds": 90},
+    ]
+    ideas = [{"id": i, "participant": "p1", "text": f"Idea {i}", "activity_id": 1,
+              "cluster_id": 10 if i in (1, 2) else None, "hidden": i == 4,
+              "created_at": "2026-03-14T08:10:00+00:00", "votes": 0} for i in (1, 2, 3, 4)]
+    ideas.append({"id": 5, "participant": "p2", "text": "Private", "activity_id": 2,
+                  "cluster_id": None, "hidden": False,
+                  "created_at": "2026-03-14T08:10:00+00:00", "votes": 0})
+
+    def vote(who, idea, activity):
+        return {"participant": who, "idea_id": idea, "activity_id": activity,
+                "created_at": "2026-03-14T09:00:00+00:00"}
+
+    votes = [vote("p1", 1, 3), vote("p2", 2, 3), vote("p2", 2, 3), vote("p3", 1, 3),
+             vote("p3", 2, 3),
+             vote("p4", 1, 3), vote("p4", 4, 3), vote("p1", 2, 4), vote("p3", 2, 4)]
+    return {
+        "exported_at": "2026-03-14T10:00:00+00:00",
+        "workshop": {"id": 1, "title": "T", "question": "Miten?", "vote_budget": 3,
+                     "language": "fi", "created_at": "2026-03-14T07:59:00+00:00"},
+        "votes_hidden_until_reveal": False, "agenda": agenda, "participants": people,
+        "ideas": ideas, "clusters": [{"id": 10, "name": "Ryhmä A", "idea_ids": [1, 2]}],
+        "votes": votes,
+    }
+
+
+def _shaped(export: dict) -> dict:
+    data = {"export": export, "time_zone": "Europe/Helsinki", "facilitators": ["Fasi"],
+            "decisions": [], "tupa_version": "9.9"}
+    return shape_report(data, lambda message, **values: message % values if values else message,
+                        {"city": "City", "company": "Company", "research": "Research"},
+                        {}, {})
+
+
+def test_each_vote_has_its_own_results_over_its_own_ideas():
+    report = _shaped(_plain_export())
+
+    first, second = report["votes"]
+    assert (first["title"], first["votes_cast"], first["voters"]) == ("Eka äänestys", 7, 4)
+    ranked = first["charts"][0]
+    # Idea 1 and 2 tie on 3 votes and share rank 1; the hidden idea 4 is in no chart.
+    assert ranked.rows == (("1. Idea 1", 3), ("1. Idea 2", 3))
+    assert all("Idea 4" not in str(row) for chart in first["charts"] for row in chart.rows)
+    # Every type's votes count in its total, the hidden idea's vote too (research cast 2).
+    assert first["cast_by_type"] == [("City", 3), ("Company", 2), ("Research", 2)]
+    # Idea 1: city 1/3, company 1/2, research 1/2; idea 2: research 0 of its 2.
+    assert [g["text"] for g in first["common_ground"]] == ["Idea 1"]
+    assert first["common_ground"][0]["shares"] == [("City", 33), ("Company", 50),
+                                                    ("Research", 50)]
+    # The second vote was only over cluster A's ideas.
+    assert second["charts"][0].rows == (("1. Idea 2", 2),)
+    assert second["charts"][2].rows == (("Ryhmä A", 2),)
+
+
+def test_the_report_counts_hidden_ideas_and_leaves_out_unrevealed_private_ones():
+    report = _shaped(_plain_export())
+
+    assert report["provenance"]["hidden_ideas"] == 1
+    assert report["idea_total"] == 5
+    assert report["questions"] == ["Miten?", "Entä?"]
+    assert [row["minutes"] for row in report["agenda"]] == [10, None, 5, 2]
+    assert report["planned_minutes"] == 16  # 990 s
+    assert report["provenance"]["budgets"] == [(2, 1), (3, 2)]
+    assert "Private" not in str(report["votes"])
+    assert report["provenance"]["exported_at"].startswith("14.3.2026")
