@@ -74,6 +74,10 @@ def busy_workshop(session, make_workshop, make_participant, add_idea):
     for person, key, idea in ((ann, "v1", a), (bo, "v2", a), (bo, "v3", c), (cy, "v4", d)):
         run(session, as_participant(person), "vote.cast", {"key": key, "idea_id": idea})
     run(session, boss, "activity.go", {"activity_id": results_step.id})
+    run(session, boss, "decision.set", {"idea_id": a, "outcome": "pilot",
+                                        "owner_name": "Åbo stad", "owner_type": "city",
+                                        "next_step": "Kokeilu", "due_on": "2027-03-31"})
+    run(session, boss, "decision.set", {"cluster_id": made["id"], "outcome": "investigate"})
     return workshop
 
 
@@ -166,6 +170,7 @@ def test_export_restore_export_gives_the_same_document(session, make_workshop, m
     assert len(original["ideas"]) == 4 and original["ideas"][0]["merged_ideas"]
     assert len(original["votes"]) == 4 and original["clusters"][0]["idea_ids"]
     assert any(i["hidden"] for i in original["ideas"])
+    assert len(original["decisions"]) == 2 and original["decisions"][0]["decided_by"]
 
 
 def test_a_restored_workshop_is_closed_archived_and_its_people_cannot_join(
