@@ -314,3 +314,23 @@ def test_the_series_pages_speak_the_persons_language(app, make_facilitator, lang
     for word in words:
         assert word in listing, word
     assert f'lang="{lang}"' in page
+
+
+def test_a_restored_log_names_no_account_of_this_installation_for_the_files_rows(
+        app, make_facilitator):
+    # The file's rows were made by an account of the Tupa it came from whose number, here,
+    # is somebody else's: that name must not appear as theirs.
+    importer = make_facilitator("Tuoja")
+    stranger = make_facilitator("Muukalainen")
+    document = json.loads((CORPUS / "valid.json").read_text())
+    for row in document["audit_log"]:
+        if "facilitator" in row["who"]:
+            row["who"]["facilitator"] = stranger.id
+    client = signed_in(app, importer)
+    board = upload(client, json.dumps(document).encode()).location
+
+    log = client.get(board + "/log?lang=en").text
+
+    assert f"Facilitator {stranger.id} of the Tupa the file came from" in log
+    assert "Restored the workshop from a file" in log and "Tuoja" in log
+    assert "Muukalainen" not in log

@@ -43,6 +43,10 @@ CHANGES = {
     "decision.set": _l("Marked a decision"),
     "decision.clear": _l("Removed a decision"),
     "workshop.set_results_public": _l("Showed the decisions to participants, or stopped"),
+    "workshop.archive": _l("Archived the workshop"),
+    "workshop.unarchive": _l("Took the workshop out of the archive"),
+    "workshop.restore": _l("Restored the workshop from a file"),
+    "workshop.series": _l("Put the workshop into a series, or took it out"),
 }
 ERASED_PARTICIPANT = _l("a participant whose data was erased")
 
@@ -56,7 +60,13 @@ def audit_log(workshop_id: int):
         db.session, Actor(workshop.id, facilitator_id=current_facilitator().id))
     for entry in entries:
         entry["when"] = datetime.fromisoformat(entry["at"])  # shown in the local time zone
-    facilitator_ids = {e["who"]["facilitator"] for e in entries if "facilitator" in e["who"]}
+    # A restored workshop's rows before its restore name accounts of the Tupa it came from:
+    # their numbers are not this installation's, and must not be shown as its names.
+    restored = [i for i, e in enumerate(entries) if e["command"] == "workshop.restore"]
+    for entry in entries[:restored[-1]] if restored else ():
+        entry["elsewhere"] = True
+    facilitator_ids = {e["who"]["facilitator"] for e in entries
+                       if "facilitator" in e["who"] and not e.get("elsewhere")}
     names = dict(db.session.execute(
         select(Facilitator.id, Facilitator.name).where(Facilitator.id.in_(facilitator_ids))
     ).all())
