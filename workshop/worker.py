@@ -7,22 +7,22 @@ GIL of its own.
 Why not concurrent.futures.ProcessPoolExecutor: its manager thread, queues and locks are the
 threading module that eventlet monkey-patches, and its "spawn" and "forkserver" children run
 the parent's main script again (run.py: monkey patching, create_app). So the worker is a
-plain child (`main` below), started on first use (fork and exec at once: no
-monkey-patched state is carried over), and spoken to through two pipes with
-multiprocessing.connection's framing (plain data: names, dicts, strings, bytes).
+plain child (workshop/worker_process.py, which imports nothing of the app), started on first
+use (fork and exec at once: no monkey-patched state is carried over), and spoken to through
+two pipes with multiprocessing.connection's framing (plain data: names, dicts, strings, bytes).
 
 The parent waits for an answer through workshop/offload.py (eventlet.tpool under run.py):
 a real OS thread blocks in the pipe's read without the GIL while the event loop runs. One
 job at a time per worker; callers queue on a lock meanwhile. A worker that dies or overruns
 its deadline is killed and started afresh for the next job.
 
-Only jobs named in JOBS can run: the parent sends a name and its arguments, never code.
+Only jobs named in worker_process.JOBS can run: the parent sends a name and its arguments,
+never code.
 """
 
 from __future__ import annotations
 
 import contextlib
-import importlib
 import os
 import subprocess
 import sys
@@ -32,13 +32,10 @@ from multiprocessing.connection import Connection
 
 from flask import Flask, current_app
 
+from . import worker_process
 from .offload import offload
 
-# Name -> "module:function". The worker imports the module when the job first comes.
-JOBS = {
-    "report.pdf": "workshop.reports.pdf:write_pdf",
-    "report.warm_up": "workshop.reports.pdf:warm_up",
-}
+JOBS = worker_process.JOBS
 # The app.extensions key of an app's Worker.
 WORKER = "tupa.worker"
 DEFAULT_DEADLINE = 120.0
@@ -100,7 +97,7 @@ class Worker:
         try:
             # Our own interpreter and module, two file descriptor numbers: nothing from outside.
             self._process = subprocess.Popen(  # noqa: S603
-                [sys.executable, "-c", "from workshop.worker import main; main()",
+                [sys.executable, "-I", "-c", worker_process.BOOTSTRAP, worker_process.__file__,
                  str(jobs_read), str(answers_write)],
                 pass_fds=(jobs_read, answers_write), stdin=subprocess.DEVNULL,
                 close_fds=True)
@@ -137,33 +134,3 @@ def worker(app: Flask | None = None) -> Worker:
     if found is None:
         found = app.extensions.setdefault(WORKER, Worker())
     return found
-
-
-def _job(name: str):
-    module, _, function = JOBS[name].partition(":")
-    return getattr(importlib.import_module(module), function)
-
-
-def serve(jobs: Connection, answers: Connection) -> None:
-    """In the worker: run each job sent and send back ("ok", result) or ("error", words)."""
-    while True:
-        try:
-            name, args = jobs.recv()
-        except (EOFError, OSError):
-            return  # the server went away: so does its worker
-        try:
-            answer = ("ok", _job(name)(*args))
-        except Exception as error:  # noqa: BLE001 (any failure goes back to say what it was)
-            answer = ("error", f"{type(error).__name__}: {error}")
-        answers.send(answer)
-
-
-def main() -> None:
-    """The worker process: `python -c "from workshop.worker import main; main()" IN OUT`.
-
-    It ends when the server does: only the server holds the other end of its jobs pipe, so
-    reading the next job finds the pipe closed. (Not PR_SET_PDEATHSIG: that follows the
-    thread that started the worker, which may end long before the server.)
-    """
-    serve(Connection(int(sys.argv[1]), writable=False),
-          Connection(int(sys.argv[2]), readable=False))
