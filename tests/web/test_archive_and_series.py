@@ -334,3 +334,18 @@ def test_a_restored_log_names_no_account_of_this_installation_for_the_files_rows
     assert f"Facilitator {stranger.id} of the Tupa the file came from" in log
     assert "Restored the workshop from a file" in log and "Tuoja" in log
     assert "Muukalainen" not in log
+
+
+def test_a_co_facilitator_saving_the_board_keeps_the_owners_series(
+        app, make_facilitator, make_workshop):
+    owner, helper = make_facilitator("Omistaja"), make_facilitator("Apu")
+    workshop = make_workshop(owner)
+    client = signed_in(app, owner)
+    series_id = make_series(client, "Omistajan sarja")
+    post(client, f"/workshops/{workshop.id}", f"/workshops/{workshop.id}/series",
+         {"series": str(series_id)})
+    post(client, f"/workshops/{workshop.id}/team", f"/workshops/{workshop.id}/team",
+         {"name": "Apu"})
+    board = signed_in(app, helper).get(f"/workshops/{workshop.id}").text
+
+    assert f'<option value="{series_id}" selected>Omistajan sarja</option>' in board

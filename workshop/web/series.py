@@ -46,9 +46,16 @@ def series_context() -> dict:
     return {"series_choices": _choices}
 
 
-def _choices() -> list[Series]:
+def _choices(workshop: Workshop | None = None) -> list[Series]:
+    """One's own series; with a workshop, its series too if it is another's, so that saving
+    the board's choice never takes it out of a series unasked."""
     facilitator = current_facilitator()
-    return series_service.series_of(db.session, facilitator) if facilitator else []
+    own = series_service.series_of(db.session, facilitator) if facilitator else []
+    if workshop is not None and workshop.series_id is not None \
+            and workshop.series_id not in {s.id for s in own}:
+        current = db.session.get(Series, workshop.series_id)
+        own = [current, *own] if current is not None else own
+    return own
 
 
 @bp.get("/series")
