@@ -20,7 +20,7 @@ from ..realtime.wiring import realtime
 from ..reports.restore import MAX_EXPORT_BYTES, read_export
 from ..services import archive, restore
 from ..services.access import Actor
-from .forms import MethodFileForm
+from .forms import ExportFileForm
 from .signed_in import current_facilitator, own_workshop, signin_required
 
 bp = Blueprint("archive", __name__, url_prefix="/workshops")
@@ -113,7 +113,7 @@ def restore_workshop():
         return workshop_list_page({"restore": problem_of(DomainError(
             "invalid_export", "too large", problem="too_large", where="",
             max_mb=MAX_EXPORT_BYTES // (1024 * 1024)))}, 413)
-    upload = MethodFileForm().file.data
+    upload = ExportFileForm().file.data
     if not upload or not upload.filename:
         return workshop_list_page({"restore": str(NO_FILE)}, 400)
     raw = upload.read(MAX_EXPORT_BYTES + 1)

@@ -160,6 +160,13 @@ class MethodFileForm(FlaskForm):
     file = FileField()
 
 
+class ExportFileForm(FlaskForm):
+    """A workshop's JSON export to restore; reports/restore.py reads it and says what is wrong,
+    and where."""
+
+    file = FileField()
+
+
 class SeriesNameForm(FlaskForm):
     """A series' name, new or changed."""
 
