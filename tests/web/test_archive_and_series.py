@@ -129,6 +129,8 @@ def test_a_restored_file_opens_as_an_archived_workshop_of_ones_own(app, make_fac
                                   "value Tupa knows."),
     ("not_json", "The file is not JSON text."),
     ("nan", "The file holds NaN, Infinity or a number too large"),
+    ("a_million_brackets", "The file holds more than 1000000 objects and lists."),
+    ("nesting_past_the_limit", "audit_log[1].after: The file nests deeper than 20 levels."),
 ])
 def test_a_broken_file_is_explained_in_the_page_and_nothing_is_kept(
         app, make_facilitator, name, said):

@@ -52,6 +52,10 @@ MAX_VOTES = 200_000
 MAX_DECISIONS = 20_000
 MAX_AUDIT_ROWS = 100_000
 MAX_AUDIT_PART_CHARACTERS = 64 * 1024  # an audit row's objects, before or after, as JSON
+# Objects and lists in the file, counted by their brackets before parsing (strings' brackets
+# too, so it errs on refusing): a limit's worth of every part stays well under it. The parse
+# is one C call that holds the interpreter; this keeps it short (docs/restore.md).
+MAX_CONTAINERS = 1_000_000
 COMMAND_MAX_LENGTH = 40
 JOIN_CODE_MAX_LENGTH = 16
 TIME_ZONE_MAX_LENGTH = 64
@@ -81,6 +85,9 @@ def read_export(raw: bytes) -> Restorable:
         text = bytes(raw).decode("utf-8-sig")
     except UnicodeDecodeError:
         _refuse("", "not_json", "not UTF-8 text")
+    if raw.count(b"[") + raw.count(b"{") > MAX_CONTAINERS:
+        _refuse("", "too_many_containers", f"more than {MAX_CONTAINERS} objects and lists",
+                max=MAX_CONTAINERS)
     try:
         data = json.loads(text, object_pairs_hook=_no_duplicate_keys,
                           parse_constant=_no_constant, parse_float=_finite_float)
@@ -91,7 +98,8 @@ def read_export(raw: bytes) -> Restorable:
     except ValueError:
         # Not JSON, or a number of more digits than Python converts.
         _refuse("", "not_json", "not JSON text")
-    _check_depth(data)
+    # Every part but the audit log's free-form ones is read field by field, its types exact:
+    # nothing nests deeper there than the schema does. Those are checked where they are read.
     return _Reader().read(data)
 
 
@@ -119,17 +127,16 @@ def _finite_float(text: str) -> float:
     return value
 
 
-def _check_depth(data: Any) -> None:
+def _check_depth(data: Any, depth: int = 1, where: str = "") -> None:
     # Without recursion: the depth is what is being checked.
-    stack = [(data, 1)]
+    stack = [(data, depth)] if isinstance(data, dict | list) else []
     while stack:
         value, depth = stack.pop()
         if depth > MAX_DEPTH:
-            _refuse("", "too_deep", "nested too deep", max=MAX_DEPTH)
-        if isinstance(value, dict):
-            stack.extend((v, depth + 1) for v in value.values())
-        elif isinstance(value, list):
-            stack.extend((v, depth + 1) for v in value)
+            _refuse(where, "too_deep", "nested too deep", max=MAX_DEPTH)
+        inner = value.values() if isinstance(value, dict) else value
+        # Only containers go on the stack: a list of a million numbers is no deeper for them.
+        stack.extend((v, depth + 1) for v in inner if isinstance(v, dict | list))
 
 
 def _refuse(where: str, problem: str, message: str, **details: Any):
@@ -453,6 +460,8 @@ class _Reader:
                 if row[name] is not None:
                     self._object(row, name, where)
             for name in ("objects", "before", "after"):
+                # Counted from the document: it, the log, the row, then the part.
+                _check_depth(row[name], 4, f"{where}.{name}")
                 if len(json.dumps(row[name], ensure_ascii=False)) > MAX_AUDIT_PART_CHARACTERS:
                     _refuse(f"{where}.{name}", "too_long", "too long",
                             max_length=MAX_AUDIT_PART_CHARACTERS)

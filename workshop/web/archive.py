@@ -37,6 +37,7 @@ PROBLEMS = {
                      "allow."),
     "duplicate_key": _l("The file has an object with the same key twice."),
     "too_deep": _l("The file nests deeper than %(max)s levels."),
+    "too_many_containers": _l("The file holds more than %(max)s objects and lists."),
     "not_an_export": _l("This is not a Tupa workshop export: it has no “schema_version”."),
     "unknown_version": _l("The file is in version %(version)s of the export format; this "
                           "Tupa reads version %(reads)s."),
