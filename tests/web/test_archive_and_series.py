@@ -351,3 +351,5 @@ def test_a_co_facilitator_saving_the_board_keeps_the_owners_series(
     board = signed_in(app, helper).get(f"/workshops/{workshop.id}").text
 
     assert f'<option value="{series_id}" selected>Omistajan sarja</option>' in board
+    # Its page is the owner's: the helper is not sent to a page they cannot open.
+    assert f"/series/{series_id}" not in board
