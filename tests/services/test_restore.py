@@ -11,8 +11,10 @@ import copy
 import json
 from pathlib import Path
 
+import hypothesis.strategies as st
 import pytest
 from arrange import as_facilitator, as_participant, count
+from hypothesis import HealthCheck, given, settings
 from sqlalchemy import func, select
 
 from workshop.domain.errors import DomainError
@@ -21,6 +23,7 @@ from workshop.models import (
     AuditEntry,
     Cluster,
     Decision,
+    Facilitator,
     Idea,
     IdeaMerge,
     Participant,
@@ -271,3 +274,54 @@ def test_a_failure_while_writing_leaves_nothing_behind(session, make_workshop, m
     session.rollback()
 
     assert row_counts(session) == before
+
+
+# Whatever a file holds, it is refused clearly or restored whole ---------------------------------
+
+_VALID = json.loads((CORPUS / "valid.json").read_text())
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers(-2**40, 2**40)
+    | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=30)
+    | st.sampled_from(["p1", "p2", "", "2025-03-14T08:00:00+00:00", "city", "vote", 1, 2, 3,
+                       10, 21, 22, 0, -1]),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner,
+                                                                max_size=3),
+    max_leaves=6)
+
+
+def _paths(value, path=()):
+    yield path
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            yield from _paths(inner, (*path, key))
+    elif isinstance(value, list):
+        for index, inner in enumerate(value):
+            yield from _paths(inner, (*path, index))
+
+
+_PATHS = [p for p in _paths(_VALID) if p]
+
+
+@settings(max_examples=300, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(changes=st.lists(st.tuples(st.sampled_from(_PATHS), _JSON), min_size=1, max_size=3))
+def test_any_change_to_a_good_file_is_refused_clearly_or_restored_whole(
+        session, make_facilitator, changes):
+    owner_id = make_facilitator().id
+    document = copy.deepcopy(_VALID)
+    for path, value in changes:
+        target = document
+        try:
+            for key in path[:-1]:
+                target = target[key]
+            target[path[-1]] = value
+        except (KeyError, IndexError, TypeError):
+            continue  # an earlier change took the path away
+    try:
+        restorable = read_export(json.dumps(document).encode())
+    except DomainError as refusal:
+        assert refusal.code == "invalid_export" and "problem" in refusal.details
+        return
+    # Checked whole: writing it never meets a constraint the reader did not check.
+    restore_workshop(session, session.get(Facilitator, owner_id), restorable)
+    session.rollback()

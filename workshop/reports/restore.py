@@ -199,10 +199,9 @@ class _Reader:
             _refuse("votes_hidden_until_reveal", "mismatch",
                     "disagrees with the workshop's phase", other="workshop.phase")
         pseudonyms = self._participants(participants)
-        cluster_ids = {self._id(c, "id", f"clusters[{i}]") for i, c in enumerate(clusters)
-                       if isinstance(c, dict)}
+        cluster_ids = self._clusters(clusters, activity_kinds)
         standing = self._ideas(ideas, pseudonyms, activity_kinds, cluster_ids)
-        self._clusters(clusters, ideas, standing, activity_kinds)
+        self._members(clusters, ideas, standing)
         self._agenda_references(agenda, activity_kinds, cluster_ids)
         self._votes(votes, ideas, hidden, pseudonyms, standing, activity_kinds)
         self._decisions(decisions, cluster_ids)
@@ -336,20 +335,27 @@ class _Reader:
         self.idea_ids = every_id
         return standing
 
-    def _clusters(self, clusters: list, ideas: list, standing: dict[int, dict],
-                  kinds: dict[int, str]) -> None:
+    def _clusters(self, clusters: list, kinds: dict[int, str]) -> set[int]:
         seen: set[int] = set()
-        member_of: dict[int, int] = {}
         for index, cluster in enumerate(clusters):
             where = f"clusters[{index}]"
             cluster = self._item(cluster, where)
             self._fields(cluster, where, _CLUSTER)
-            cluster_id = self._unique(cluster, where, seen)
+            self._unique(cluster, where, seen)
             self._text(cluster, "name", where, CLUSTER_NAME_MAX_LENGTH, required=True)
             self._reference(cluster, "activity_id", where, kinds)
             self._number(cluster, "position", where, 0, _ID_LIMIT - 1)
-            members = self._check_list(cluster, "idea_ids", where, MAX_IDEAS)
-            for number, idea_id in enumerate(members):
+            self._check_list(cluster, "idea_ids", where, MAX_IDEAS)
+        order = [(c["position"], c["id"]) for c in clusters]
+        if order != sorted(order):
+            _refuse("clusters", "out_of_order", "not in the order of their positions")
+        return seen
+
+    def _members(self, clusters: list, ideas: list, standing: dict[int, dict]) -> None:
+        member_of: dict[int, int] = {}
+        for index, cluster in enumerate(clusters):
+            where = f"clusters[{index}]"
+            for number, idea_id in enumerate(cluster["idea_ids"]):
                 inner = f"{where}.idea_ids[{number}]"
                 if not _is_id(idea_id):
                     _refuse(inner, "not_id", "not an id")
@@ -359,10 +365,7 @@ class _Reader:
                 if idea_id in member_of:
                     _refuse(inner, "duplicate", f"idea {idea_id} is in two clusters",
                             value=idea_id)
-                member_of[idea_id] = cluster_id
-        order = [(c["position"], c["id"]) for c in clusters]
-        if order != sorted(order):
-            _refuse("clusters", "out_of_order", "not in the order of their positions")
+                member_of[idea_id] = cluster["id"]
         for index, idea in enumerate(ideas):
             if idea["cluster_id"] != member_of.get(idea["id"]):
                 _refuse(f"ideas[{index}].cluster_id", "mismatch",
