@@ -4,6 +4,7 @@ check of domain/phases.py as each command holds the workshop's row)."""
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from arrange import as_facilitator, as_participant, refused, rows_of
@@ -13,7 +14,16 @@ from workshop.domain import phases
 from workshop.domain.people import Role
 from workshop.models import AuditEntry, Decision, IdeaMerge, Workshop
 from workshop.realtime import commands
-from workshop.services import agenda, archive, erasure, participants, snapshot, team, workshops
+from workshop.services import (
+    agenda,
+    archive,
+    erasure,
+    participants,
+    snapshot,
+    team,
+    timer,
+    workshops,
+)
 from workshop.services.access import Actor
 
 # A payload for every command either side sends, that the command would take if the workshop
@@ -207,3 +217,15 @@ def test_archived_workshops_are_listed_apart(session, make_workshop, make_facili
     assert [w.id for w in workshops.workshops_of(session, owner, archived=False)] == [running.id]
     assert [w.id for w in workshops.workshops_of(session, owner, archived=True)] == [kept.id]
     assert len(workshops.workshops_of(session, owner)) == 2
+
+
+def test_a_running_timer_is_paused_when_archived_and_never_runs_out(session, make_workshop):
+    workshop = make_workshop()
+    boss = as_facilitator(workshop)
+    timer.start_timer(session, boss, 60)
+    _, facts = archive.archive_workshop(session, boss)
+    assert [fact.name for fact in facts] == ["timer.changed"]
+    assert facts[0].payload["timer"]["state"] == "paused"
+    later = datetime.now(UTC) + timedelta(hours=1)
+    assert timer.due_timers(session, later) == []
+    assert timer.expire_timers(session, later) == []

@@ -14,23 +14,25 @@ from sqlalchemy.orm import Session
 
 from ..domain.protocol import Fact
 from ..models import utcnow
-from . import audit
+from . import audit, timer
 from .access import Actor, workshop_for_change
 
 
 def archive_workshop(session: Session, actor: Actor) -> tuple[dict, list[Fact]]:
     """Archive a workshop its owner or a co-facilitator runs; archiving it again changes nothing.
 
-    Nobody is told: open screens learn it from the refusal of their next change.
+    Nobody is told: open screens learn it from the refusal of their next change. A running
+    timer is paused first (and told): it must not run out, and write to the log, in the archive.
     """
     workshop = workshop_for_change(session, replace(actor, command="workshop.archive"))
     if workshop.archived_at is not None:
         return {"archived": True}, []
+    facts = timer.pause_timer(session, actor)[1] if workshop.current_activity_id else []
     workshop.archived_at = utcnow()
     audit.record(session, actor, "workshop.archive", {"workshop_id": workshop.id},
                  before={"archived": False}, after={"archived": True})
     session.flush()
-    return {"archived": True}, []
+    return {"archived": True}, facts
 
 
 def unarchive_workshop(session: Session, actor: Actor) -> tuple[dict, list[Fact]]:

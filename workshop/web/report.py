@@ -37,9 +37,8 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from ..client_messages import KIND_NAMES, ORGANISATION_TYPE_NAMES
+from ..client_messages import KIND_NAMES, ORGANISATION_TYPE_NAMES, OUTCOME_NAMES
 from ..database import read_only
-from ..domain.decisions import Outcome
 from ..extensions import db, socketio
 from ..offload import offload
 from ..reports.formats import export_filename
@@ -51,13 +50,6 @@ from .signed_in import current_facilitator, own_workshop, signin_required
 
 bp = Blueprint("report", __name__, url_prefix="/workshops")
 log = logging.getLogger(__name__)
-
-OUTCOME_NAMES = {
-    Outcome.PILOT.value: _l("Take forward as a pilot"),
-    Outcome.INVESTIGATE.value: _l("Investigate"),
-    Outcome.PARK.value: _l("Park"),
-    Outcome.ALREADY_DONE.value: _l("Already being done"),
-}
 
 # What the facilitator reads while the PDF is made, step by step.
 STEPS = {
