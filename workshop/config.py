@@ -95,9 +95,8 @@ class Config:
 
     BABEL_DEFAULT_LOCALE = os.environ.get("TUPA_DEFAULT_LANGUAGE", "fi")
     BABEL_DEFAULT_TIMEZONE = os.environ.get("TUPA_TIMEZONE", "Europe/Helsinki")
-    # A new workshop's time zone unless its facilitator picks another (its exports' clocks).
-    TIME_ZONE = os.environ.get("TUPA_TIME_ZONE") or os.environ.get("TUPA_TIMEZONE",
-                                                                   "Europe/Helsinki")
+    # Also a new workshop's time zone unless its facilitator picks another (its exports' clocks).
+    TIME_ZONE = BABEL_DEFAULT_TIMEZONE
     BABEL_TRANSLATION_DIRECTORIES = str(Path(__file__).parent / "translations")
 
     # Printed once at start when there is no facilitator yet.
