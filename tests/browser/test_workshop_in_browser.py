@@ -141,7 +141,7 @@ def test_a_workshop_from_sign_in_to_csv_in_the_browser(screens, tupa):
         expect(ranked.nth(1)).to_contain_text(SECOND_IDEA)
 
     with desk.expect_download() as started:
-        desk.get_by_role("link", name="Download ideas as CSV").click()
+        desk.get_by_role("link", name="Download ideas as CSV", exact=True).click()
     download = started.value
     assert download.suggested_filename.endswith(".csv")
     content = download.path().read_bytes()
