@@ -50,3 +50,18 @@ def test_only_named_jobs_run(worker):
     with pytest.raises(ValueError, match="no such job"):
         worker.run("os.system", "true")
     assert not worker.started
+
+
+def test_the_workbook_is_written_in_the_worker(worker):
+    """The job imports the package's pure parts only: no Flask, no database in the worker."""
+    export = {"exported_at": "2026-12-02T10:00:00+00:00",
+              "workshop": {"title": "Pyöräily", "question": "Miten?", "join_code": "ABCD2345",
+                           "language": "fi", "time_zone": "Europe/Helsinki", "phase": "posting",
+                           "created_at": "2026-12-02T09:00:00+00:00"},
+              "votes_hidden_until_reveal": True, "agenda": [], "participants": [],
+              "ideas": [], "clusters": [], "votes": [], "decisions": [], "audit_log": []}
+
+    workbook = worker.run("export.xlsx", export, "fi")
+
+    assert workbook.startswith(b"PK")  # a zip: what an .xlsx is
+    assert worker.run("report.warm_up") is True

@@ -1,24 +1,29 @@
 """The worker process's side of workshop/worker.py: read a job, run it, send back its result.
 
-Standard library only, and loaded by its file path (`BOOTSTRAP`), as are the jobs' modules:
-importing the `workshop` package would run its __init__ (Flask, SQLAlchemy, Socket.IO, the
-models: over two seconds on this machine) for nothing the worker needs, and every start of a
-worker would wait for it.
+This file is loaded by its path (`BOOTSTRAP`), and the jobs import the package's pure parts
+(workshop.reports, workshop.domain) with the package standing bare: importing `workshop` as
+usual would run its __init__ (Flask, SQLAlchemy, Socket.IO, the models: over two seconds on
+this machine) for nothing a job needs, and every start of a worker would wait for it. A job's
+module must therefore import nothing of Flask or the database.
 """
 
 from __future__ import annotations
 
-import importlib.util
+import importlib
 import sys
+import types
 from multiprocessing.connection import Connection
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent
 
-# Name -> (module file within the package, function). Only these can run.
+# Name -> (module, function). Only these can run.
 JOBS = {
-    "report.pdf": ("reports/pdf.py", "write_pdf"),
-    "report.warm_up": ("reports/pdf.py", "warm_up"),
+    "report.pdf": ("workshop.reports.pdf", "write_pdf"),
+    "report.warm_up": ("workshop.reports.pdf", "warm_up"),
+    # openpyxl holds the GIL for seconds on a large workshop, as WeasyPrint does.
+    "export.xlsx": ("workshop.reports.workbook", "workshop_workbook"),
+    "series.xlsx": ("workshop.reports.workbook", "series_workbook"),
 }
 
 # What `python -c` runs in the child: load this file by its path and call main().
@@ -29,19 +34,17 @@ BOOTSTRAP = (
     "module.main()"
 )
 
-_loaded: dict[str, object] = {}
-
 
 def _job(name: str):
-    path, function = JOBS[name]
-    module = _loaded.get(path)
-    if module is None:
-        spec = importlib.util.spec_from_file_location(
-            "tupa_job_" + path.replace("/", "_").removesuffix(".py"), PACKAGE / path)
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        _loaded[path] = module
-    return getattr(module, function)
+    module, function = JOBS[name]
+    return getattr(importlib.import_module(module), function)
+
+
+def _bare_package() -> None:
+    """Make `workshop` importable without running its __init__ (see the module's docstring)."""
+    package = types.ModuleType(PACKAGE.name)
+    package.__path__ = [str(PACKAGE)]
+    sys.modules.setdefault(PACKAGE.name, package)
 
 
 def serve(jobs: Connection, answers: Connection) -> None:
@@ -65,5 +68,6 @@ def main() -> None:
     reading the next job finds the pipe closed. (Not PR_SET_PDEATHSIG: that follows the
     thread that started the worker, which may end long before the server.)
     """
+    _bare_package()
     serve(Connection(int(sys.argv[2]), writable=False),
           Connection(int(sys.argv[3]), readable=False))

@@ -184,6 +184,19 @@ async def _make_pdf(http, base: str, workshop_id: int, done: asyncio.Event) -> d
         done.set()
 
 
+async def _download(http, base: str, workshop_id: int, name: str, done: asyncio.Event) -> dict:
+    """Download one of the workshop's files: the seconds until the last byte, and its size."""
+    try:
+        started = time.monotonic()
+        async with http.get(f"{base}/workshops/{workshop_id}/{name}") as answer:
+            if answer.status != 200:
+                raise RuntimeError(f"{name}: {answer.status}")
+            body = await answer.read()
+        return {"seconds": round(time.monotonic() - started, 2), "bytes": len(body)}
+    finally:
+        done.set()
+
+
 def _spread(values: list[float]) -> dict:
     def ms(value):
         return None if value is None else round(value * 1000, 1)
@@ -209,6 +222,16 @@ async def measure(base: str, seeded: dict, quick: bool) -> dict:
             pdf = await making
             result["pdfs"].append({"worker": "cold" if build == 0 else "warm", **pdf,
                                    "round_trips": _spread(taps)})
+        # The workbook is written in a thread (openpyxl holds the GIL as WeasyPrint does):
+        # what a phone feels of it is measured here too.
+        result["downloads"] = []
+        for name in ("export.xlsx", "export.json"):
+            done = asyncio.Event()
+            fetching = asyncio.create_task(
+                _download(http, base, seeded["report_workshop"], name, done))
+            taps = await phone.taps_until(done)
+            result["downloads"].append({"file": name, **await fetching,
+                                        "round_trips": _spread(taps)})
         phone.reader.cancel()
         await phone.ws.close()
     return result
@@ -230,7 +253,7 @@ def report(kind: str, result: dict) -> str:
     """The case as Markdown."""
     lines = [f"### {kind}: report-pdf ({IDEAS} ideas, 150 voters; a phone voting in another "
              "workshop)", "",
-             "| while | PDF made in | round trips | p50 | p99 | max |",
+             "| while | made in | round trips | p50 | p99 | max |",
              "|---|---:|---:|---:|---:|---:|"]
     alone = result["alone"]
     lines.append(f"| nothing else | | {alone['taps']} | {alone['p50_ms']} ms | "
@@ -239,6 +262,11 @@ def report(kind: str, result: dict) -> str:
         trips = pdf["round_trips"]
         lines.append(f"| PDF, worker {pdf['worker']} | {pdf['seconds']} s | {trips['taps']} | "
                      f"{trips['p50_ms']} ms | {trips['p99_ms']} ms | {trips['max_ms']} ms |")
+    for download in result["downloads"]:
+        trips = download["round_trips"]
+        lines.append(f"| {download['file']} downloaded | {download['seconds']} s | "
+                     f"{trips['taps']} | {trips['p50_ms']} ms | {trips['p99_ms']} ms | "
+                     f"{trips['max_ms']} ms |")
     lines += ["", f"PDF size {result['pdfs'][0]['bytes'] // 1024} kB; steps seen: "
               f"{', '.join(result['pdfs'][0]['steps'])}; server tracebacks: "
               f"{result['server_tracebacks']}", ""]

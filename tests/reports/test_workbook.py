@@ -23,6 +23,7 @@ from workshop.reports.formats import excel_number, excel_time, ideas_excel_csv
 from workshop.reports.gather import workshop_export
 from workshop.reports.workbook import series_workbook, workshop_workbook
 from workshop.services import agenda, clusters, ideas, votes
+from workshop.worker import Worker, worker
 
 ZONE = "Europe/Stockholm"  # not the default, so a time in the wrong zone shows
 
@@ -50,6 +51,13 @@ IDEA_HEADERS = {
            "Decision", f"Posted at ({ZONE})", "Hidden"],
 }
 TYPE_COLUMNS = slice(4, 9)  # the Ideas sheet's votes per organisation type
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _stop_the_worker(app):
+    """The workbook is written in the worker process; it lives as long as the app."""
+    yield
+    worker(app).stop()
 
 
 @pytest.fixture
@@ -355,9 +363,14 @@ def test_only_those_who_run_the_workshop_download_it(app, outcome, make_facilita
         assert signed_out.status_code == 302 and "/signin" in signed_out.headers["Location"]
 
 
-def test_the_workbook_is_written_off_the_event_loop(app, outcome):
+def test_the_workbook_is_written_off_the_event_loop(app, outcome, monkeypatch):
+    """The workbook in the worker process (openpyxl holds the GIL), the CSV in a thread."""
     held = outcome("en")
     handed: list[str] = []
+    jobs: list[str] = []
+    running = Worker.run
+    monkeypatch.setattr(Worker, "run", lambda self, job, *args: (
+        jobs.append(job), running(self, job, *args))[1])
 
     def recording(function, *args, **kwargs):
         handed.append(function.__name__)
@@ -373,8 +386,9 @@ def test_the_workbook_is_written_off_the_event_loop(app, outcome):
         app.extensions.pop(offload.OFFLOAD)
         if before is not None:
             offload.install(app, before)
+    assert jobs == ["export.xlsx"]
     assert [name for name in handed if name != "check_password_hash"] == [
-        "workshop_workbook", "ideas_excel_csv"]
+        "_exchange", "ideas_excel_csv"]
 
 
 def test_gathering_lets_the_room_run_between_chunks(session, outcome, monkeypatch):

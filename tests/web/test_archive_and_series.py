@@ -17,6 +17,7 @@ from workshop.models import AuditEntry, Idea, Series, Workshop
 from workshop.realtime import commands
 from workshop.reports.restore import MAX_EXPORT_BYTES
 from workshop.services import agenda
+from workshop.worker import worker
 
 CORPUS = Path(__file__).parent.parent / "data" / "restore"
 
@@ -49,6 +50,13 @@ def workshop_rows(app) -> int:
 
 
 # Archiving ---------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _stop_the_worker(app):
+    """The series workbook is written in the worker process; it lives as long as the app."""
+    yield
+    worker(app).stop()
 
 
 def test_archiving_moves_a_workshop_under_archived_with_an_unarchive_button(

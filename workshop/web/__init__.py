@@ -11,17 +11,19 @@ series of workshops for its organiser). Their forms are declared once, in forms.
 
 from __future__ import annotations
 
+import logging
 from urllib.parse import urlencode
 
 from flask import Flask, render_template, request
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, ServiceUnavailable
 
 from ..database import read_only
 from ..extensions import db
 from ..languages import LANGUAGE_NAMES, LANGUAGES
+from ..worker import WorkerError
 from . import (
     accounts,
     archive,
@@ -39,6 +41,8 @@ from . import (
     workshops,
 )
 from .signed_in import current_facilitator
+
+log = logging.getLogger(__name__)
 
 # Each area's URLs stay what they were; other pages and the browser code rely on them.
 BLUEPRINTS = (accounts.bp, workshops.bp, participants.bp, downloads.bp, personal_data.bp,
@@ -69,6 +73,7 @@ def register(app: Flask) -> None:
     app.context_processor(page_context)
     app.register_error_handler(CSRFError, csrf_refused)
     app.register_error_handler(HTTPException, http_error)
+    app.register_error_handler(WorkerError, worker_failed)
 
 
 def reading_reads_only() -> None:
@@ -109,6 +114,12 @@ def csrf_refused(error: CSRFError):
         message=_l("The form had expired or came from another site. "
                    "Please reload the page and try again."),
     ), 400
+
+
+def worker_failed(error: WorkerError):
+    """A file the worker process could not make (it is started afresh for the next one)."""
+    log.error("worker job failed: %s", error)
+    return http_error(ServiceUnavailable())
 
 
 def http_error(error: HTTPException):

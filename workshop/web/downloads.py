@@ -12,8 +12,8 @@ from ..extensions import db
 from ..offload import offload
 from ..reports.formats import export_filename, ideas_csv, ideas_excel_csv, workshop_json
 from ..reports.gather import workshop_export
-from ..reports.workbook import workshop_workbook
 from ..services.access import Actor
+from ..worker import worker
 from .signed_in import current_facilitator, own_workshop, signin_required
 
 bp = Blueprint("downloads", __name__, url_prefix="/workshops")
@@ -47,7 +47,7 @@ def export_json(workshop_id: int):
 @signin_required
 def export_xlsx(workshop_id: int):
     """The outcome as an Excel workbook, a sheet per part, in the workshop's language."""
-    return _download(workshop_id, "xlsx", workshop_workbook, XLSX, in_language=True)
+    return _download(workshop_id, "xlsx", "export.xlsx", XLSX, in_language=True)
 
 
 def _download(workshop_id: int, extension: str, writer, content_type: str, *,
@@ -57,10 +57,18 @@ def _download(workshop_id: int, extension: str, writer, content_type: str, *,
         db.session, Actor(workshop.id, facilitator_id=current_facilitator().id))
     # The workshop's language, not the facilitator's: the file goes to the room's organisers.
     arguments = (export, workshop.language) if in_language else (export,)
-    # Writing a large workshop out is pure CPU: off the event loop, the room goes on meanwhile.
-    response = Response(offload()(writer, *arguments), content_type=content_type)
+    response = Response(_written(writer, *arguments), content_type=content_type)
     response.headers["Content-Disposition"] = (
         f'attachment; filename="{export_filename(export, extension)}"'
     )
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def _written(writer, *arguments) -> bytes:
+    """Writing a large workshop out is pure CPU: never on the event loop. A writer named by its
+    job runs in the worker process: openpyxl holds the GIL for seconds on 5,000 ideas, and a
+    thread would still slow every phone (docs/performance.md)."""
+    if isinstance(writer, str):
+        return worker().run(writer, *arguments)
+    return offload()(writer, *arguments)

@@ -25,6 +25,7 @@ from ..reports import series as series_report
 from ..reports.gather import workshop_export
 from ..services import series as series_service
 from ..services.access import Actor
+from ..worker import worker
 from .forms import SeriesChoiceForm, SeriesNameForm, first_errors
 from .signed_in import current_facilitator, own_workshop, signin_required
 
@@ -142,10 +143,9 @@ def series_json(series_id: int):
 @signin_required
 def series_xlsx(series_id: int):
     """The whole series as one workbook, in the language of the page."""
-    from ..reports.workbook import series_workbook
-
     _series, exports = _exports(series_id)
-    body = offload()(series_workbook, exports, str(get_locale()))
+    # openpyxl holds the GIL for seconds on a large series: in the worker process, not a thread.
+    body = worker().run("series.xlsx", exports, str(get_locale()))
     return _attachment(body, XLSX, _series, "xlsx")
 
 
