@@ -136,3 +136,16 @@ def test_a_wrong_code_is_no_workshop_and_a_typed_one_is_put_right(app, decided):
         moved = browser(app).get(f"/w/{typed}/results")
         assert moved.status_code == 302
         assert moved.headers["Location"].endswith(f"/w/{workshop.join_code}/results")
+
+
+def test_the_join_link_leads_on_to_the_results_while_they_are_public(
+        app, decided, make_workshop):
+    workshop, _ = decided()
+    results_link = f'href="/w/{workshop.join_code}/results"'
+
+    assert results_link in browser(app).get(f"/w/{workshop.join_code}").text
+    run(app, as_facilitator(workshop), "workshop.set_results_public", {"public": False})
+    assert results_link not in browser(app).get(f"/w/{workshop.join_code}").text
+    # Before any result or decision there is nothing to lead on to.
+    fresh = make_workshop()
+    assert "/results" not in browser(app).get(f"/w/{fresh.join_code}").text

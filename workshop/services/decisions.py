@@ -161,6 +161,17 @@ def told_as_they_stand(session: Session, workshop_id: int, facts: list[dict]) ->
     return idea_ids <= seen
 
 
+def results_page_open(session: Session, workshop: Workshop) -> bool:
+    """Whether the join link leads on to the public results page: the facilitator keeps it
+    public, and it has something to show (revealed results, or a decision)."""
+    if not workshop.results_public:
+        return False
+    if tallies_visible(Phase(workshop.phase)):
+        return True
+    return session.execute(select(Decision.id).where(Decision.workshop_id == workshop.id)
+                           .limit(1)).first() is not None
+
+
 def decision_payload(decision: Decision) -> dict:
     """A decision as acks, facts and snapshots carry it; `due_on` is an ISO date or null."""
     return {

@@ -29,6 +29,7 @@ from ..realtime.transactions import Work
 from ..realtime.wiring import realtime
 from ..services import participants, workshops
 from ..services.access import Actor, facilitated_workshop
+from ..services.decisions import results_page_open
 from .forms import CodeForm, JoinForm
 from .join_throttle import RETRY_AFTER, JoinThrottle
 from .signed_in import current_facilitator
@@ -230,6 +231,7 @@ def join_workshop(code: str):
 def _join_form(workshop: Workshop, form: JoinForm, errors: dict):
     return render_template(
         "join.html", workshop=workshop, form=form, errors=errors,
+        results_page_open=results_page_open(db.session, workshop),
         organisation_types=ORGANISATION_TYPE_NAMES,
         nickname_max_length=NICKNAME_MAX_LENGTH,
         organisation_name_max_length=ORGANISATION_NAME_MAX_LENGTH,
@@ -239,4 +241,5 @@ def _join_form(workshop: Workshop, form: JoinForm, errors: dict):
 def _joins_closed(workshop: Workshop, status: int = 403):
     # Said plainly, instead of a form that could only be refused. Opening the link is no
     # error (200); a join sent anyway is refused (403).
-    return render_template("join.html", workshop=workshop, closed=True, errors={}), status
+    return render_template("join.html", workshop=workshop, closed=True, errors={},
+                           results_page_open=results_page_open(db.session, workshop)), status
