@@ -345,7 +345,8 @@ def test_a_removed_participants_token_opens_nothing(session, make_workshop, make
     assert result["removed"] is True and result["sockets"] == []
     assert participants.participant_by_token(session, token) is None
     assert snapshot_ids(session, as_facilitator(workshop)) == [idea_id]
-    with refused("forbidden"):
+    # Its token is gone: a command still on its way is told so, as an unknown socket is.
+    with refused("not_authenticated"):
         run(session, as_participant(person), "idea.post", {"key": "k", "text": "Again"})
     row = session.scalars(select(AuditEntry).where(
         AuditEntry.command == "participant.remove")).one()

@@ -95,9 +95,12 @@ def participant_of(session: Session, actor: Actor) -> Participant:
     if actor.participant_id is None:
         raise DomainError("forbidden", "only participants can do this")
     participant = session.get(Participant, actor.participant_id)
-    # A removed participant's phone may still send in the moment before it is hung up.
-    if participant is None or participant.workshop_id != actor.workshop_id \
-            or participant.removed_at is not None:
+    # An erased or removed participant's phone may still send in the moment before it is hung
+    # up: its token is gone, as if it had never joined; the client reconnects on this code and
+    # its connect is refused alike, which takes the phone to the join page.
+    if participant is None or participant.removed_at is not None:
+        raise DomainError("not_authenticated", "no longer a participant of this workshop")
+    if participant.workshop_id != actor.workshop_id:
         raise DomainError("forbidden", "not a participant of this workshop")
     return participant
 
