@@ -39,8 +39,10 @@ def post_idea(session: Session, actor: Actor, key: str, text: str) -> tuple[dict
             .returning(Idea)
         ).one_or_none()
     except IntegrityError:
-        # The author was erased while this waited for its turn (the refusal rolls back).
-        raise DomainError("forbidden", "not a participant of this workshop") from None
+        # The author was erased while this waited for its turn (the refusal rolls back): its
+        # token is gone, as access.participant_of says of an erased participant.
+        raise DomainError("not_authenticated", "no longer a participant of this workshop") \
+            from None
     if idea is None:
         # The same key raced in from another connection: answer with what that one stored.
         give_back(session, turn)
