@@ -280,6 +280,8 @@ def test_renaming_and_deleting_a_series_keeps_its_workshops(app, make_facilitato
 
     blank = post(client, f"/series/{series_id}", f"/series/{series_id}/rename", {"name": " "})
     assert blank.status_code == 400 and "Please write something first." in blank.text
+    # Named at the field, and in the summary that links to it.
+    assert 'aria-invalid="true"' in blank.text and 'href="#series-name"' in blank.text
     post(client, f"/series/{series_id}", f"/series/{series_id}/rename", {"name": "Uusi nimi"})
     assert "Uusi nimi" in client.get("/series").text
     post(client, f"/series/{series_id}", f"/series/{series_id}/delete")
