@@ -70,6 +70,13 @@ ERROR_MESSAGES = {
     "rate_limited": _l("Too many actions at once. Please wait a moment."),
     "server_busy": _l("The server is busy. Your action will be retried."),
     "server_error": _l("Something went wrong on the server. Please try again."),
+    "grouping_closed": _l("Grouping is not open now."),
+    "table_has_ideas": _l("Ideas were posted at that table: it stays, so that they keep it."),
+    "seating_closed": _l("The facilitator seats people at tables: please wait to be seated."),
+    "not_at_table": _l("A table's host must sit at that table."),
+    "no_table": _l("This brainstorm is at tables: please choose a table or wait to be seated."),
+    "not_brainstorm": _l("Ideas go into a brainstorm: choose one."),
+    "too_many_tables": _l("A workshop has at most %(most)s tables."),
 }
 
 

@@ -29,6 +29,7 @@ from .domain.ideas import CLUSTER_NAME_MAX_LENGTH, IDEA_MAX_LENGTH
 from .domain.people import NICKNAME_MAX_LENGTH, ORGANISATION_NAME_MAX_LENGTH, OrganisationType
 from .domain.phases import Phase
 from .domain.series import SERIES_NAME_MAX_LENGTH
+from .domain.tables import TABLE_NAME_MAX_LENGTH
 from .domain.text import CLIENT_KEY_MAX_LENGTH
 from .domain.workshops import QUESTION_MAX_LENGTH, TITLE_MAX_LENGTH
 from .extensions import db
@@ -151,6 +152,8 @@ class Workshop(db.Model):
     # Archived: read-only and out of the main list. Restored: imported from a JSON export.
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     restored_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # Participants choose their own table on their phones (else the facilitator seats them).
+    tables_by_choice: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     facilitator: Mapped[Facilitator] = relationship(back_populates="workshops")
 
@@ -189,6 +192,9 @@ class Activity(db.Model):
     # brainstorm: each participant sees only their own ideas until revealed_at.
     private: Mapped[bool] = mapped_column(default=False, server_default=false())
     revealed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # brainstorm: each table sees only its own ideas until merged into the plenary.
+    at_tables: Mapped[bool] = mapped_column(default=False, server_default=false())
+    merged_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     # vote: the budget and cap; group, vote, results: the activity whose ideas or votes
     # they take (None: all questions, or for results the last vote before it).
     vote_budget: Mapped[int | None] = mapped_column(Integer, nullable=True)
@@ -258,6 +264,40 @@ class Participant(db.Model):
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Removed by a facilitator: the token no longer works; the row stays for their ideas.
     removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # Where they sit (tables.py).
+    table_id: Mapped[int | None] = mapped_column(
+        ForeignKey("workshop_table.id", ondelete="SET NULL", use_alter=True,
+                   name="fk_participant_table"), nullable=True, index=True)
+    # Not a person: the author of ideas typed in from paper notes, one per table and
+    # organisation type (services/paper.py). No token opens it; it is never counted.
+    on_paper: Mapped[bool] = mapped_column(default=False, server_default=false())
+
+
+class Table(db.Model):
+    """A table in the room: its people brainstorm together, apart from the other tables.
+
+    Its own fact number lets its phones see a gap in what only they are told.
+    """
+
+    __tablename__ = "workshop_table"
+    __table_args__ = (
+        UniqueConstraint("workshop_id", "client_key", name="table_client_key_once"),
+        UniqueConstraint("workshop_id", "name", name="table_name_once"),
+        CheckConstraint("sequence >= 0", name="table_sequence_not_negative"),
+        NEVER_REUSE_IDS,
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(
+        ForeignKey("workshop.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(TABLE_NAME_MAX_LENGTH))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    # A participant the facilitator named: groups the table's ideas, types in its paper notes.
+    host_id: Mapped[int | None] = mapped_column(
+        ForeignKey("participant.id", ondelete="SET NULL"), nullable=True)
+    sequence: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    client_key: Mapped[str] = mapped_column(String(CLIENT_KEY_MAX_LENGTH))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class Cluster(db.Model):
@@ -276,6 +316,9 @@ class Cluster(db.Model):
     # The brainstorm whose ideas it groups (None: from before agendas, or across questions).
     activity_id: Mapped[int | None] = mapped_column(
         ForeignKey("activity.id", ondelete="SET NULL"), nullable=True)
+    # A table's own group, made at the table during a brainstorm at tables.
+    table_id: Mapped[int | None] = mapped_column(
+        ForeignKey("workshop_table.id", ondelete="SET NULL"), nullable=True)
     name: Mapped[str] = mapped_column(String(CLUSTER_NAME_MAX_LENGTH))
     position: Mapped[int] = mapped_column(Integer, default=0)
     client_key: Mapped[str] = mapped_column(String(CLIENT_KEY_MAX_LENGTH))
@@ -315,8 +358,16 @@ class Idea(db.Model):
     merge_id: Mapped[int | None] = mapped_column(
         ForeignKey("idea_merge.id", ondelete="SET NULL", use_alter=True,
                    name="fk_idea_merge"), nullable=True, index=True)
+    # The table it was posted at, kept when the tables merge into the plenary.
+    table_id: Mapped[int | None] = mapped_column(
+        ForeignKey("workshop_table.id", ondelete="SET NULL"), nullable=True, index=True)
+    # Typed in from a paper note, by a facilitator or a table's host (services/paper.py).
+    entered_by_facilitator_id: Mapped[int | None] = mapped_column(
+        ForeignKey("facilitator.id", ondelete="SET NULL"), nullable=True)
+    entered_by_participant_id: Mapped[int | None] = mapped_column(
+        ForeignKey("participant.id", ondelete="SET NULL"), nullable=True)
 
-    participant: Mapped[Participant] = relationship()
+    participant: Mapped[Participant] = relationship(foreign_keys=[participant_id])
 
 
 class Vote(db.Model):
@@ -416,6 +467,30 @@ class Decision(db.Model):
     decided_by: Mapped[int | None] = mapped_column(
         ForeignKey("facilitator.id", ondelete="SET NULL"), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class HandTally(db.Model):
+    """Hands raised for one idea in one vote, counted by the facilitator in the room.
+
+    Kept apart from the phones' votes: results show both and their sum, never one as the other.
+    """
+
+    __tablename__ = "hand_tally"
+    __table_args__ = (
+        CheckConstraint("hands >= 1", name="hand_tally_hands_positive"),
+        UniqueConstraint("activity_id", "idea_id", name="hand_tally_once_per_idea"),
+        NEVER_REUSE_IDS,
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(
+        ForeignKey("workshop.id", ondelete="CASCADE"), index=True)
+    activity_id: Mapped[int] = mapped_column(ForeignKey("activity.id", ondelete="CASCADE"))
+    idea_id: Mapped[int] = mapped_column(ForeignKey("idea.id", ondelete="CASCADE"), index=True)
+    hands: Mapped[int] = mapped_column(Integer)
+    entered_by: Mapped[int | None] = mapped_column(
+        ForeignKey("facilitator.id", ondelete="SET NULL"), nullable=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

@@ -47,7 +47,10 @@ class KindSpec:
 
 KINDS: dict[ActivityKind, KindSpec] = {
     ActivityKind.WELCOME: KindSpec(Phase.LOBBY),
-    ActivityKind.BRAINSTORM: KindSpec(Phase.POSTING, frozenset({"private"}), closable=True),
+    # private: each person sees their own ideas until revealed; at_tables: each table its
+    # own until merged into the plenary (one or the other).
+    ActivityKind.BRAINSTORM: KindSpec(Phase.POSTING, frozenset({"private", "at_tables"}),
+                                      closable=True),
     # Which question's ideas are grouped: one brainstorm, or all of them (None).
     ActivityKind.GROUP: KindSpec(Phase.GROUPING, frozenset({"source_activity_id"})),
     ActivityKind.VOTE: KindSpec(
@@ -63,6 +66,7 @@ KINDS: dict[ActivityKind, KindSpec] = {
 # What a draft activity holds when a setting is not given.
 DEFAULTS: dict[str, Any] = {
     "private": False,
+    "at_tables": False,
     "source_activity_id": None,
     "vote_budget": 5,
     "votes_per_idea": None,
@@ -131,8 +135,12 @@ def draft(kind: Any, title: Any, prompt: Any = "", duration_seconds: Any = None,
                           field="settings")
     checked = {name: DEFAULTS[name] for name in spec.settings}
     checked.update(settings)
-    if "private" in checked and not isinstance(checked["private"], bool):
-        raise DomainError("invalid_activity", "private must be true or false", field="private")
+    for flag in ("private", "at_tables"):
+        if flag in checked and not isinstance(checked[flag], bool):
+            raise DomainError("invalid_activity", f"{flag} must be true or false", field=flag)
+    if checked.get("private") and checked.get("at_tables"):
+        raise DomainError("invalid_activity", "a brainstorm is private or at tables, not both",
+                          field="at_tables")
     if "vote_budget" in checked:
         checked["vote_budget"], checked["votes_per_idea"] = check_vote_settings(
             checked["vote_budget"], checked["votes_per_idea"])

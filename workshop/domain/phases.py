@@ -65,14 +65,33 @@ _ALWAYS: frozenset[Act] = frozenset({
     (_F, "decision.set"),
     (_F, "decision.clear"),
     (_F, "workshop.set_results_public"),
+    # Tables: made, seated and hosted whenever the facilitator chooses; merged likewise.
+    (_F, "table.create"),
+    (_F, "table.rename"),
+    (_F, "table.delete"),
+    (_F, "tables.set_choice"),
+    (_F, "tables.assign"),
+    (_F, "table.seat"),
+    (_F, "table.set_host"),
+    (_F, "brainstorm.merge"),
+    # Paper notes and hand votes, typed in by the facilitator at any time.
+    (_F, "idea.enter"),
+    (_F, "hands.set"),
+    # Choosing a table, while the facilitator lets participants choose (services/tables.py).
+    (_P, "table.choose"),
 })
 _POSTING: frozenset[Act] = frozenset({(_P, "idea.post"), (_P, "idea.edit"), (_P, "idea.delete")})
 _VOTING: frozenset[Act] = frozenset({(_P, "vote.cast"), (_P, "vote.retract")})
+# A table's host (a participant) groups the table's ideas and types in its paper notes; the
+# service checks the host and the table (services/tables.py).
+_HOSTING_GROUPS: frozenset[Act] = frozenset({
+    (_P, "cluster.create"), (_P, "cluster.rename"), (_P, "cluster.delete"),
+    (_P, "cluster.move_idea")})
 
 WHAT_EACH_PHASE_ALLOWS: dict[Phase, frozenset[Act]] = {
     Phase.LOBBY: _ALWAYS,
-    Phase.POSTING: _ALWAYS | _POSTING,
-    Phase.GROUPING: _ALWAYS,
+    Phase.POSTING: _ALWAYS | _POSTING | _HOSTING_GROUPS | {(_P, "idea.enter")},
+    Phase.GROUPING: _ALWAYS | _HOSTING_GROUPS,
     Phase.VOTING: _ALWAYS | _VOTING,
     Phase.RESULTS: _ALWAYS,
 }
@@ -84,6 +103,11 @@ CLOSED = {
     "idea.delete": "posting_closed",
     "vote.cast": "voting_closed",
     "vote.retract": "voting_closed",
+    "idea.enter": "posting_closed",
+    "cluster.create": "grouping_closed",
+    "cluster.rename": "grouping_closed",
+    "cluster.delete": "grouping_closed",
+    "cluster.move_idea": "grouping_closed",
 }
 
 # Reading goes on whatever the room's state.

@@ -16,6 +16,7 @@ class Audience(StrEnum):
 
     WORKSHOP = "workshop"
     FACILITATORS = "facilitators"
+    TABLE = "table"  # the phones at one table (Fact.table_id), numbered by the table
 
 
 # The one closed registry of facts the server tells clients. Names are past tense.
@@ -40,6 +41,10 @@ FACTS = frozenset({
     "ideas.counted",
     "decision.changed",
     "decisions.changed",
+    "tables.changed",
+    "seats.changed",
+    "duplicates.found",
+    "hands.changed",
 })
 
 # Running counts for the facilitators. Only the newest matters, so a change says only that a
@@ -81,6 +86,17 @@ COMMANDS = frozenset({
     "decision.set",
     "decision.clear",
     "workshop.set_results_public",
+    "table.create",
+    "table.rename",
+    "table.delete",
+    "tables.set_choice",
+    "tables.assign",
+    "table.seat",
+    "table.choose",
+    "table.set_host",
+    "brainstorm.merge",
+    "idea.enter",
+    "hands.set",
 })
 
 
@@ -93,10 +109,13 @@ class Fact:
     payload: dict[str, Any] = field(default_factory=dict)
     audience: Audience = Audience.WORKSHOP
     sequence: int | None = None
+    table_id: int | None = None  # for Audience.TABLE: which table's phones
 
     def __post_init__(self) -> None:
         if self.name not in FACTS:
             raise ValueError(f"unregistered fact {self.name!r}")
+        if (self.audience is Audience.TABLE) != (self.table_id is not None):
+            raise ValueError("a table's fact names its table, and only a table's fact does")
 
 
 def count_due(name: str, workshop_id: int) -> Fact:

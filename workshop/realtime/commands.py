@@ -20,8 +20,10 @@ from ..services import (
     decisions,
     ideas,
     moderation,
+    paper,
     reveal,
     snapshot,
+    tables,
     timer,
     votes,
     workshops,
@@ -76,6 +78,7 @@ IDEA_ID = Field("idea_id", int)
 CLUSTER_ID = Field("cluster_id", int)
 NAME = Field("name", str)
 ACTIVITY_ID = Field("activity_id", int)
+TABLE_ID = Field("table_id", int)
 # A decision is on an idea or on a cluster: one of the two, the other left out or null.
 DECISION_TARGET = (Field("idea_id", int, nullable=True, optional=True),
                    Field("cluster_id", int, nullable=True, optional=True))
@@ -154,6 +157,22 @@ REGISTRY: dict[str, Command] = {
     "decision.clear": Command(DECISION_TARGET, decisions.clear_decision),
     "workshop.set_results_public": Command((Field("public", bool),),
                                            decisions.set_results_public),
+    "table.create": Command((KEY, NAME), tables.create_table),
+    "table.rename": Command((TABLE_ID, NAME), tables.rename_table),
+    "table.delete": Command((TABLE_ID,), tables.delete_table),
+    "tables.set_choice": Command((Field("open", bool),), tables.set_choice),
+    "tables.assign": Command((Field("everyone", bool, optional=True),), tables.assign),
+    "table.seat": Command((Field("participant_id", int), Field("table_id", int, nullable=True)),
+                          tables.seat),
+    "table.choose": Command((TABLE_ID,), tables.choose),
+    "table.set_host": Command((TABLE_ID, Field("participant_id", int, nullable=True)),
+                              tables.set_host),
+    "brainstorm.merge": Command((ACTIVITY_ID,), reveal.merge_into_plenary),
+    "idea.enter": Command((KEY, TEXT, Field("table_id", int, nullable=True, optional=True),
+                           Field("organisation_type", str, nullable=True, optional=True),
+                           Field("activity_id", int, nullable=True, optional=True)),
+                          paper.enter_idea),
+    "hands.set": Command((ACTIVITY_ID, IDEA_ID, Field("hands", int)), paper.set_hands),
 }
 
 assert set(REGISTRY) == COMMANDS, "the command registry and the domain's list disagree"

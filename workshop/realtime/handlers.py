@@ -13,20 +13,20 @@ from typing import Any
 
 from flask import Flask, current_app, request, session
 from flask_babel import force_locale
-from flask_socketio import ConnectionRefusedError, SocketIO, join_room
+from flask_socketio import ConnectionRefusedError, SocketIO, join_room, leave_room
 
 from ..domain.errors import DomainError
 from ..domain.text import well_formed
 from ..domain.workshops import LANGUAGES
 from ..extensions import db, socketio
 from ..languages import message_for
-from ..models import Workshop
+from ..models import Participant, Workshop
 from ..services import facilitators, presence
 from ..services.access import Actor, facilitated_workshop
 from ..services.participants import participant_by_token
 from . import commands, limits
 from .commands import is_id
-from .rooms import facilitators_room, workshop_room
+from .rooms import facilitators_room, table_room, workshop_room
 from .transactions import Work
 from .wiring import realtime, wire
 
@@ -43,6 +43,7 @@ class Connection:
 
     actor: Actor
     locale: str
+    table_id: int | None = None  # the table whose room the socket is in
 
 
 def on_connect(auth: Any = None) -> dict | None:
@@ -66,6 +67,9 @@ def on_connect(auth: Any = None) -> dict | None:
         join_room(facilitators_room(workshop.id))
         db.session.rollback()
         return
+    # Read when the token was checked: no statement of its own.
+    _sit(parts.connections[request.sid], db.session.get(Participant, actor.participant_id)
+         .table_id)
     sid, server = request.sid, current_app.config["SERVER_NAME_FOR_PRESENCE"]
     # Arrivals and departures commit on their own, beside the writer's batches: batched,
     # the vote burst after a join storm answered its slowest taps later (performance.md).
@@ -103,12 +107,28 @@ def on_command(name: str, *args: Any) -> dict:
     if outcome.failure:
         return _refusal(outcome.failure, locale)  # the server's fault, not the sender's
     result = outcome.result
+    if name == "workshop.sync" and isinstance(result, dict) and "table_id" in result.get("me", {}):
+        # A snapshot says where the phone sits now: its socket hears that table's facts. A
+        # phone moved to another table syncs for this (seats.changed), on whichever process
+        # holds its socket.
+        _sit(connection, result["me"]["table_id"])
     if isinstance(result, dict) and "sockets" in result:
         # A removed participant's phones: closed once the removal is committed, and their
         # socket ids are nobody's business.
         result = {k: v for k, v in result.items() if k != "sockets"}
         realtime().hang_up(outcome.result["sockets"])
     return {"ok": True, "data": result}
+
+
+def _sit(connection: Connection, table_id: int | None) -> None:
+    if connection.table_id == table_id:
+        return
+    workshop_id = connection.actor.workshop_id
+    if connection.table_id is not None:
+        leave_room(table_room(workshop_id, connection.table_id))
+    if table_id is not None:
+        join_room(table_room(workshop_id, table_id))
+    connection.table_id = table_id
 
 
 def on_unknown_event(name: str, *_args: Any) -> dict:

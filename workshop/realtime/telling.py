@@ -83,4 +83,10 @@ class Teller:
     def _send_now(self, room: str, facts: Frame) -> None:
         self._last_sent[room] = self._clock()
         # On PostgreSQL two commands may commit in one order and get here in the other.
-        self._send(room, sorted(facts, key=lambda fact: fact["payload"].get("seq") or 0))
+        self._send(room, sorted(facts, key=_number))
+
+
+def _number(fact: dict[str, Any]) -> int:
+    # A table's room hears its table's numbers (tseq), every other room the workshop's.
+    payload = fact["payload"]
+    return payload.get("seq") or payload.get("tseq") or 0

@@ -90,6 +90,18 @@ def workshop_for_change(session: Session, actor: Actor) -> Workshop:
     return workshop
 
 
+def workshop_for_participant_change(session: Session, actor: Actor) -> Workshop:
+    """The workshop, locked as a facilitator's change locks it, for a participant's change
+    that is neither an idea's nor a vote's (choosing a table, a host's grouping), with the
+    room held for the command."""
+    participant_of(session, actor)
+    workshop = session.execute(select(Workshop).where(Workshop.id == actor.workshop_id)
+                               .with_for_update(key_share=True)
+                               .execution_options(populate_existing=True)).scalar_one()
+    hold_phase(actor, room_of(workshop))
+    return workshop
+
+
 def participant_of(session: Session, actor: Actor) -> Participant:
     """The participant acting; facilitators are refused participant-only commands."""
     if actor.participant_id is None:

@@ -325,6 +325,7 @@ def _apply(activity: Activity, activity_draft: ActivityDraft, source_id: int | N
     activity.duration_seconds = activity_draft.duration_seconds
     activity.closes_when_time_up = activity_draft.closes_when_time_up
     activity.private = settings.get("private", False)
+    activity.at_tables = settings.get("at_tables", False)
     activity.vote_budget = settings.get("vote_budget")
     activity.votes_per_idea = settings.get("votes_per_idea")
     activity.source_activity_id = source_id
@@ -379,4 +380,4 @@ def _described(activity: Activity) -> dict:
     payload = activity_payload(activity)
     return {name: payload[name] for name in (
         "kind", "title", "prompt", "duration_seconds", "closes_when_time_up", "private",
-        "vote_budget", "votes_per_idea", "source_activity_id", "cluster_ids", "position")}
+        "at_tables", "vote_budget", "votes_per_idea", "source_activity_id", "cluster_ids", "position")}

@@ -61,9 +61,11 @@ def erase_participant(
         raise DomainError("not_found", "no such participant")
     sockets = presence.sockets_to_close(session, workshop.id, participant.id)
     pseudonym = audit.pseudonyms_of(session, workshop.id)[participant.id]
-    activity_of = dict(session.execute(
-        select(Idea.id, Idea.activity_id).where(Idea.participant_id == participant.id)
-        .order_by(Idea.id)).all())
+    ideas = session.execute(
+        select(Idea.id, Idea.activity_id, Idea.table_id)
+        .where(Idea.participant_id == participant.id).order_by(Idea.id)).all()
+    activity_of = {idea.id: idea.activity_id for idea in ideas}
+    table_of = {idea.id: idea.table_id for idea in ideas}
     idea_ids = list(activity_of)
     # Votes others gave to this person's ideas go with the ideas: they counted for nothing else.
     session.execute(delete(Vote).where(
@@ -84,7 +86,7 @@ def erase_participant(
     facts.append(presence.changed(workshop.id))
     # Of a private brainstorm not yet revealed, not even the ids reach other phones.
     return {"participant_id": participant_id, "sockets": sockets}, stamp(
-        session, routed_facts(session, workshop.id, facts, activity_of))
+        session, routed_facts(session, workshop.id, facts, activity_of, table_of))
 
 
 def purge_older_than(session: Session, days: int, now: datetime | None = None) -> int:

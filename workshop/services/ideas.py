@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from sqlalchemy import Insert, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -18,23 +18,34 @@ from . import audit
 from .access import Actor, hold_phase, participant_of, workshop_for_change
 from .merges import delete_ideas, merged_into, standing_payload
 from .payloads import idea_payload
-from .private_brainstorm import held_brainstorms, holds_back, idea_counts, in_held_brainstorm
+from .private_brainstorm import (
+    held_brainstorms,
+    holding_now,
+    idea_counts,
+    in_brainstorm_at_tables,
+    in_held_brainstorm,
+    routed_facts,
+)
 from .sequence import Turn, give_back, stamp, take_turn
 
 
 def post_idea(session: Session, actor: Actor, key: str, text: str) -> tuple[dict, list[Fact]]:
-    """Store a participant's idea once per client key and tell the workshop."""
+    """Store a participant's idea once per client key and tell the workshop (while a
+    brainstorm is at tables, the author's table)."""
     participant, stored, seen = _author_and_stored(session, actor, key)
     if stored is not None:
         return {"idea": idea_payload(stored, participant)}, []
     text = clean_idea_text(text)
+    if seen.at_tables and participant.table_id is None:
+        raise DomainError("no_table", "this brainstorm is at tables: sit at one first")
     turn = take_turn(session, actor)
     hold_phase(actor, turn.room)
     try:
         idea = session.scalars(
             _insert(session, Idea).values(
                 workshop_id=participant.workshop_id, participant_id=participant.id, text=text,
-                activity_id=turn.activity_id, client_key=key, created_at=utcnow(),
+                activity_id=turn.activity_id, table_id=participant.table_id, client_key=key,
+                created_at=utcnow(),
             ).on_conflict_do_nothing(index_elements=["participant_id", "client_key"])
             .returning(Idea)
         ).one_or_none()
@@ -50,12 +61,15 @@ def post_idea(session: Session, actor: Actor, key: str, text: str) -> tuple[dict
                                      participant)}, []
     payload = idea_payload(idea, participant)
     posted = Fact("idea.posted", idea.workshop_id, {"idea": payload})
-    if _held_at_turn(session, turn, seen):
-        # Until the reveal only its author (the answer) and the facilitators hear of it; the
-        # number the turn set aside would leave every phone waiting for a fact it never gets.
+    held = _held_at_turn(session, turn, seen)
+    if held is not None:
+        # Until the reveal or the merge only those who may see it hear of it: its author
+        # (the answer) and the facilitators, or its table. The number the turn set aside
+        # would leave every phone waiting for a fact it never gets.
         give_back(session, turn)
-        return {"idea": payload}, [replace(posted, audience=Audience.FACILITATORS),
-                                   count_due("ideas.counted", idea.workshop_id)]
+        return {"idea": payload}, stamp(session, [
+            *routed([posted], {idea.activity_id: held}, {}),
+            count_due("ideas.counted", idea.workshop_id)])
     return {"idea": payload}, stamp(session, [posted], turn)
 
 
@@ -77,9 +91,8 @@ def edit_idea(session: Session, actor: Actor, idea_id: int, text: str) -> tuple[
     idea.edited_by_facilitator = False  # the words are the author's own again
     session.flush()
     payload = standing_payload(session, idea)
-    facts = [Fact("idea.edited", idea.workshop_id, {"idea": payload})]
-    if holds_back(session, idea.activity_id):
-        facts = [replace(facts[0], audience=Audience.FACILITATORS)]
+    facts = routed_facts(session, idea.workshop_id,
+                         [Fact("idea.edited", idea.workshop_id, {"idea": payload})])
     return {"idea": payload}, _stamp_or_give_back(session, facts, turn)
 
 
@@ -99,12 +112,13 @@ def _edit_as_facilitator(session: Session, actor: Actor, idea_id: int,
     idea.edited_by_facilitator = True
     session.flush()
     payload = standing_payload(session, idea)
-    # A hidden idea's new words are for the facilitators' screens only, and so are those of
-    # an idea of a private brainstorm not revealed yet.
-    audience = (Audience.FACILITATORS if idea.hidden or holds_back(session, idea.activity_id)
-                else Audience.WORKSHOP)
-    return {"idea": payload}, stamp(
-        session, [Fact("idea.edited", workshop.id, {"idea": payload}, audience)])
+    edited = Fact("idea.edited", workshop.id, {"idea": payload})
+    # A hidden idea's new words are for the facilitators' screens only; those of an idea of
+    # a held brainstorm for whoever may see it.
+    if idea.hidden:
+        return {"idea": payload}, stamp(session, [replace(edited,
+                                                          audience=Audience.FACILITATORS)])
+    return {"idea": payload}, stamp(session, routed_facts(session, workshop.id, [edited]))
 
 
 def delete_idea(session: Session, actor: Actor, idea_id: int) -> tuple[dict, list[Fact]]:
@@ -129,8 +143,8 @@ def delete_idea(session: Session, actor: Actor, idea_id: int) -> tuple[dict, lis
 def _deleted(session: Session, idea: Idea) -> list[Fact]:
     # Read before it goes: afterwards nothing says which brainstorm it was in.
     held = held_brainstorms(session, idea.workshop_id)
-    activity_of = {idea.id: idea.activity_id}
-    facts = routed(delete_ideas(session, idea.workshop_id, [idea.id]), held, activity_of)
+    facts = routed(delete_ideas(session, idea.workshop_id, [idea.id]), held,
+                   {idea.id: idea.activity_id}, {idea.id: idea.table_id})
     if idea.activity_id in held:
         facts.append(count_due("ideas.counted", idea.workshop_id))
     return facts
@@ -161,7 +175,7 @@ def set_idea_hidden(
     else:
         fact = Fact("idea.shown", workshop.id, {"idea": standing_payload(session, idea)})
     held = held_brainstorms(session, workshop.id)
-    facts = routed([fact], held, {idea_id: idea.activity_id})
+    facts = routed([fact], held, {idea_id: idea.activity_id}, {idea_id: idea.table_id})
     if idea.activity_id in held:
         facts.append(count_due("ideas.counted", workshop.id))
     return {"idea_id": idea_id, "hidden": hidden}, stamp(session, facts)
@@ -181,15 +195,25 @@ def idea_in_workshop(
     return idea
 
 
+@dataclass(frozen=True)
+class _Seen:
+    """The activity the room was at when a post first looked, and how it held ideas back."""
+
+    activity_id: int | None
+    held: bool
+    at_tables: bool
+
+
 def _author_and_stored(
     session: Session, actor: Actor, key: str
-) -> tuple[Participant, Idea | None, tuple[int | None, bool]]:
+) -> tuple[Participant, Idea | None, _Seen]:
     # One round trip, no lock: the participant, the idea they may already have stored under
     # this key (a phone re-sends when an answer was lost), and the activity the room is at
-    # with whether it is a private brainstorm not yet revealed.
+    # with whether it holds its ideas back, and whether at tables.
     row = session.execute(
         select(Participant, Idea, Workshop.current_activity_id,
-               in_held_brainstorm(Workshop.current_activity_id))
+               in_held_brainstorm(Workshop.current_activity_id),
+               in_brainstorm_at_tables(Workshop.current_activity_id))
         .join(Workshop, Workshop.id == Participant.workshop_id)
         .outerjoin(Idea, (Idea.participant_id == Participant.id) & (Idea.client_key == key))
         .where(Participant.id == actor.participant_id,
@@ -199,22 +223,22 @@ def _author_and_stored(
     if row is None:
         participant_of(session, actor)  # says why: a facilitator, or not in this workshop
         raise DomainError("not_found", "no such workshop")
-    participant, stored, activity_id, held = row
-    return participant, stored, (activity_id, bool(held))
+    participant, stored, activity_id, held, at_tables = row
+    return participant, stored, _Seen(activity_id, bool(held), bool(at_tables))
 
 
-def _held_at_turn(session: Session, turn: Turn, seen: tuple[int | None, bool]) -> bool:
-    """Whether the brainstorm the idea went into holds its ideas back, as the turn holds it.
+def _held_at_turn(session: Session, turn: Turn, seen: _Seen) -> str | None:
+    """How the brainstorm the idea went into holds its ideas back, as the turn holds it
+    (PRIVATE, AT_TABLES, or None).
 
     Read again under the turn's lock only when the first look said so (a reveal may have
     come in between) or the room has moved since: a post to an open brainstorm, the most
     of them, holds the workshop's row no longer for this.
     """
-    activity_id, held = seen
-    if held or turn.activity_id != activity_id:
-        return holds_back(session, turn.activity_id)
+    if seen.held or turn.activity_id != seen.activity_id:
+        return holding_now(session, turn.activity_id)
     # A brainstorm made private in that moment: the idea went in while it was open to all.
-    return False
+    return None
 
 
 def _insert(session: Session, model: type) -> Insert:
@@ -242,21 +266,31 @@ def _idea_by_key(session: Session, participant_id: int, key: str) -> Idea | None
 
 def snapshot_part(session: Session, actor: Actor, workshop: Workshop) -> dict:
     """Every idea this actor may see, in posting order; for facilitators, also how many
-    ideas each private brainstorm has."""
+    ideas each held brainstorm has."""
     rows = session.execute(
         select(Idea, Participant).join(Participant, Idea.participant_id == Participant.id)
         .where(Idea.workshop_id == workshop.id, Idea.merge_id.is_(None)).order_by(Idea.id)
     ).all()
     merged = merged_into(session, workshop.id)
     held = held_brainstorms(session, workshop.id)
+    reader_table = seat_of(session, actor)
     part: dict = {"ideas": [
         idea_payload(idea, author, merged.get(idea.id, ())) for idea, author in rows
         if visible_to(idea.hidden, facilitator=actor.is_facilitator)
         and not kept_from(idea.activity_id, idea.participant_id, held,
-                          reader=actor.participant_id, facilitator=actor.is_facilitator)]}
+                          reader=actor.participant_id, facilitator=actor.is_facilitator,
+                          table=idea.table_id, reader_table=reader_table)]}
     if actor.is_facilitator:
         part["idea_counts"] = idea_counts(session, workshop.id)["counts"]
     return part
+
+
+def seat_of(session: Session, actor: Actor) -> int | None:
+    """The table a participant sits at (None for a facilitator, or nobody's table)."""
+    if actor.participant_id is None:
+        return None
+    return session.execute(select(Participant.table_id).where(
+        Participant.id == actor.participant_id)).scalar_one_or_none()
 
 
 def told_as_they_stand(session: Session, workshop_id: int, facts: list[dict]) -> bool:

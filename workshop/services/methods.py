@@ -138,7 +138,8 @@ def save_workshop_as_template(session: Session, actor: Actor,
     index_of = {activity.id: index for index, activity in enumerate(activities)}
     agenda = []
     for activity in activities:
-        settings = {"private": activity.private, "vote_budget": activity.vote_budget,
+        settings = {"private": activity.private, "at_tables": activity.at_tables,
+                    "vote_budget": activity.vote_budget,
                     "votes_per_idea": activity.votes_per_idea}
         agenda.append((
             draft(activity.kind, activity.title, activity.prompt, activity.duration_seconds,

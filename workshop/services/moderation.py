@@ -159,9 +159,11 @@ def remove_participant(session: Session, actor: Actor, participant_id: int,
     answer = {"participant_id": participant.id, "removed": True}
     if participant.removed_at is not None:
         return {**answer, "sockets": sockets}, []
-    activity_of = dict(session.execute(
-        select(Idea.id, Idea.activity_id).where(Idea.participant_id == participant.id)
-        .order_by(Idea.id)).all())
+    ideas = session.execute(
+        select(Idea.id, Idea.activity_id, Idea.table_id)
+        .where(Idea.participant_id == participant.id).order_by(Idea.id)).all()
+    activity_of = {idea.id: idea.activity_id for idea in ideas}
+    table_of = {idea.id: idea.table_id for idea in ideas}
     idea_ids = list(activity_of)
     audit.record(session, actor, "participant.remove", {"participant_id": participant.id},
                  before={"nickname": participant.nickname,
@@ -177,7 +179,7 @@ def remove_participant(session: Session, actor: Actor, participant_id: int,
         facts += _counts_changed(session, workshop)
     session.flush()
     return {**answer, "sockets": sockets}, stamp(
-        session, routed_facts(session, workshop.id, facts, activity_of))
+        session, routed_facts(session, workshop.id, facts, activity_of, table_of))
 
 
 def _merge_answer(session: Session, merge: IdeaMerge) -> dict:

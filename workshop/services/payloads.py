@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..models import Activity, Cluster, Idea, Participant, Workshop
+from ..models import Activity, Cluster, Idea, Participant, Table, Workshop
 
 
 def idea_payload(idea: Idea, author: Participant,
@@ -26,6 +26,13 @@ def idea_payload(idea: Idea, author: Participant,
     # there, made every post half as large again and the room's fan-out that much slower.
     if idea.edited_by_facilitator:
         payload["edited_by_facilitator"] = True
+    if idea.table_id is not None:
+        payload["table_id"] = idea.table_id
+    if author.on_paper:
+        # Who typed it in: the screens say which role; the exports name the person.
+        payload["on_paper"] = True
+        payload["entered_by"] = ("host" if idea.entered_by_participant_id is not None
+                                 else "facilitator")
     if merged:
         authors = {author.id: payload["author"]}
         for _idea, other in merged:
@@ -47,13 +54,25 @@ def _author(person: Participant) -> dict:
 
 
 def cluster_payload(cluster: Cluster, idea_ids: list[int]) -> dict:
-    """A cluster with its ideas in their order."""
+    """A cluster with its ideas in their order; a table's group names its table."""
     return {
         "id": cluster.id,
         "name": cluster.name,
         "activity_id": cluster.activity_id,
+        "table_id": cluster.table_id,
         "position": cluster.position,
         "idea_ids": idea_ids,
+    }
+
+
+def table_payload(table: Table, seated: int) -> dict:
+    """A table as every screen sees it: its name, its host, how many sit at it."""
+    return {
+        "id": table.id,
+        "name": table.name,
+        "position": table.position,
+        "host_id": table.host_id,
+        "seated": seated,
     }
 
 
@@ -72,6 +91,7 @@ def workshop_payload(workshop: Workshop) -> dict:
         "current_activity_id": workshop.current_activity_id,
         "input_paused": workshop.input_paused,
         "anonymous": workshop.anonymous,
+        "tables_by_choice": workshop.tables_by_choice,
     }
 
 
@@ -87,6 +107,8 @@ def activity_payload(activity: Activity) -> dict:
         "closes_when_time_up": activity.closes_when_time_up,
         "private": activity.private,
         "revealed": activity.revealed_at is not None,
+        "at_tables": activity.at_tables,
+        "merged": activity.merged_at is not None,
         "vote_budget": activity.vote_budget,
         "votes_per_idea": activity.votes_per_idea,
         "source_activity_id": activity.source_activity_id,

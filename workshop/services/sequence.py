@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from ..domain.errors import DomainError
 from ..domain.phases import Phase, Room
 from ..domain.protocol import Fact
-from ..models import FactLog, Workshop, utcnow
+from ..models import FactLog, Table, Workshop, utcnow
 from .access import Actor
 
 CATCH_UP_LIMIT = 200
@@ -71,15 +71,20 @@ def give_back(session: Session, turn: Turn) -> None:
 
 
 def stamp(session: Session, facts: list[Fact], turn: Turn | None = None) -> list[Fact]:
-    """Give each workshop-wide fact the workshop's next sequence number, and log it.
+    """Give each workshop-wide fact the workshop's next sequence number, and log it; each
+    table's fact its table's next number.
 
     With a turn, the first of them takes the number the turn set aside. The log lets a
-    phone that was away ask for just what it missed (see missed_facts).
+    phone that was away ask for just what it missed (see missed_facts). A table's facts are
+    not logged: a phone that missed one of its table's numbers gets a snapshot.
     """
     reserved = turn.number if turn is not None else None
     stamped = []
     for fact in facts:
-        if fact.audience == "workshop":
+        if fact.audience == "table":
+            fact = Fact(fact.name, fact.workshop_id, fact.payload, fact.audience,
+                        _next_table_number(session, fact.table_id), fact.table_id)
+        elif fact.audience == "workshop":
             if reserved is not None:
                 number, reserved = reserved, None
             else:
@@ -99,6 +104,15 @@ def stamp(session: Session, facts: list[Fact], turn: Turn | None = None) -> list
                 FactLog.sequence <= last.sequence - CATCH_UP_LIMIT))
     session.flush()
     return stamped
+
+
+def _next_table_number(session: Session, table_id: int | None) -> int:
+    # The workshop's row is held by whoever stamps (a turn, or workshop_for_change), so
+    # numbers follow the order of commits, as the workshop's own do.
+    return session.execute(
+        update(Table).where(Table.id == table_id).values(sequence=Table.sequence + 1)
+        .returning(Table.sequence)
+    ).scalar_one()
 
 
 def _next_number(session: Session, workshop_id: int) -> int:

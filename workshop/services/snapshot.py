@@ -17,8 +17,10 @@ from . import (
     clusters,
     decisions,
     ideas,
+    paper,
     participants,
     presence,
+    tables,
     timer,
     votes,
     workshops,
@@ -39,6 +41,8 @@ PARTS: tuple[SnapshotPart, ...] = (
     participants.snapshot_part,
     timer.snapshot_part,
     decisions.snapshot_part,
+    tables.snapshot_part,
+    paper.snapshot_part,
 )
 
 

@@ -11,7 +11,7 @@ from ..domain.errors import DomainError
 from ..domain.phases import Phase, Room, tallies_visible
 from ..domain.protocol import Fact, count_due
 from ..domain.votes import check_in_vote, check_vote_fits, rank_ideas, votes_left
-from ..models import Activity, Idea, Participant, Vote, Workshop, utcnow
+from ..models import Activity, HandTally, Idea, Participant, Vote, Workshop, utcnow
 from .access import Actor, hold_phase, participant_of, readable_workshop
 from .private_brainstorm import in_held_brainstorm
 
@@ -193,11 +193,28 @@ def results(session: Session, workshop_id: int, vote: Activity | None = None) ->
     if vote is not None and vote.cluster_ids is not None:
         query = query.where(Idea.cluster_id.in_(vote.cluster_ids))
     idea_ids = list(session.execute(query.order_by(Idea.id)).scalars())
-    counted = tallies(session, workshop_id, vote.id if vote is not None else None)
+    phones = tallies(session, workshop_id, vote.id if vote is not None else None)
+    hands = hand_tallies(session, workshop_id, vote.id if vote is not None else None)
+    # Ranked by all the votes, phones' and hands' together; each is told apart beside it
+    # (docs/results.md).
+    total = {idea_id: phones.get(idea_id, 0) + hands.get(idea_id, 0)
+             for idea_id in phones.keys() | hands.keys()}
     return [
-        {"idea_id": r.idea_id, "votes": r.votes, "rank": r.rank}
-        for r in rank_ideas(counted, idea_ids)
+        {"idea_id": r.idea_id, "votes": phones.get(r.idea_id, 0),
+         "hands": hands.get(r.idea_id, 0), "total": r.votes, "rank": r.rank}
+        for r in rank_ideas(total, idea_ids)
     ]
+
+
+def hand_tallies(session: Session, workshop_id: int,
+                 vote_id: int | None = None) -> dict[int, int]:
+    """Hands counted per idea in the room: in one vote, or in all of them."""
+    query = select(HandTally.idea_id, func.sum(HandTally.hands)).where(
+        HandTally.workshop_id == workshop_id)
+    if vote_id is not None:
+        query = query.where(HandTally.activity_id == vote_id)
+    return {idea_id: int(hands) for idea_id, hands in session.execute(
+        query.group_by(HandTally.idea_id))}
 
 
 def vote_in_focus(session: Session, workshop: Workshop) -> Activity | None:
