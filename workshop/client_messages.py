@@ -14,6 +14,7 @@ from .domain.decisions import NEXT_STEP_MAX_LENGTH, Outcome
 from .domain.ideas import CLUSTER_NAME_MAX_LENGTH, IDEA_MAX_LENGTH
 from .domain.people import ORGANISATION_NAME_MAX_LENGTH, OrganisationType
 from .domain.phases import Phase
+from .domain.tables import TABLE_NAME_MAX_LENGTH
 
 PHASE_NAMES = {
     Phase.LOBBY.value: _l("Not started yet"),
@@ -202,6 +203,10 @@ CLIENT_MESSAGES = {
     "activity_closes": _l("Close input when time is up"),
     "activity_private": _l("Private: each participant sees only their own ideas until you "
                            "reveal them"),
+    "activity_at_tables": _l("At tables: each table sees only its own ideas until you merge "
+                             "the tables"),
+    "activity_at_tables_hint": _l("Not together with private. Add the tables and seat people "
+                                  "in the Tables panel."),
     "activity_dots": _l("Dots per participant"),
     "activity_cap": _l("Most dots on one idea"),
     "activity_cap_hint": _l("Leave empty to allow every dot on one idea."),
@@ -293,6 +298,135 @@ CLIENT_MESSAGES = {
     "decisions_public_now": _l("Participants see the decisions, and the results page is open."),
     "decisions_private_now": _l("The decisions are kept to the facilitators, and the results "
                                 "page is closed."),
+    # Tables on the board: the Tables panel, who sits where, a brainstorm at tables side by
+    # side, likely duplicates after the merge, paper notes, hand votes; the presenter's counts.
+    "table_name_label": _l("Name of the new table"),
+    "table_name_hint": _l("A numbered name waits in the field: press Add for the next table."),
+    "table_default_name": _l("Table %(number)s"),
+    "add_table": _l("Add table"),
+    "table_name_empty": _l("Please give the table a name."),
+    "table_name_too_long": _l("That is too long: at most %(max_length)s characters."),
+    "table_name_taken": _l("Another table is already called \u201c%(name)s\u201d."),
+    "table_adding": _l("Adding the table \u201c%(name)s\u201d..."),
+    "table_renaming": _l("Renaming the table to \u201c%(name)s\u201d..."),
+    "table_deleting": _l("Deleting the table \u201c%(name)s\u201d..."),
+    "tables_list": _l("Tables in the room"),
+    "no_tables_yet": _l("No tables yet."),
+    "table_seated": _l("Seated: %(count)s"),
+    "rename_table_named": _l("Rename table: %(name)s"),
+    "delete_table_named": _l("Delete table: %(name)s"),
+    "confirm_delete_table": _l("Delete the table \u201c%(name)s\u201d? Those seated there will "
+                               "have no table."),
+    "table_host": _l("Host"),
+    "table_host_named": _l("Host: %(name)s"),
+    "no_host": _l("No host"),
+    "name_host": _l("Name host"),
+    "name_host_named": _l("Name host: %(name)s"),
+    "host_named_now": _l("%(name)s hosts %(table)s."),
+    "host_removed_now": _l("%(table)s has no host now."),
+    "tables_by_choice": _l("Participants choose their table on their phones"),
+    "tables_by_choice_hint": _l("Otherwise you seat them: automatically or one by one below."),
+    "choice_open_now": _l("Participants choose their tables on their phones."),
+    "choice_closed_now": _l("You seat the participants at the tables."),
+    "assign_everyone": _l("Seat everyone again, also those already seated"),
+    "assign_hint": _l("Tables fill evenly, and each table mixes the kinds of organisation."),
+    "assign_automatically": _l("Assign automatically"),
+    "assign_needs_tables": _l("Add a table first."),
+    "assigning": _l("Seating the participants at the tables..."),
+    "assigned": _l("Seats given: %(count)s."),
+    "seating_heading": _l("Who sits where"),
+    "seating_person": _l("Participant"),
+    "seating_type": _l("Kind of organisation"),
+    "seating_table": _l("Table"),
+    "seated_of": _l("Seated: %(seated)s of %(count)s"),
+    "no_people_yet": _l("Nobody has joined yet."),
+    "participant_numbered": _l("Participant %(number)s"),
+    "seat_no_table": _l("No table"),
+    "seat_named": _l("Table of %(name)s"),
+    "move_person_named": _l("Move: %(name)s"),
+    "already_seated_there": _l("They already sit there."),
+    "seated_now": _l("%(name)s now sits at %(table)s."),
+    "unseated_now": _l("%(name)s has no table now."),
+    "tables_brainstorm": _l("At tables: %(title)s"),
+    "tables_brainstorm_note": _l("Each table sees only its own ideas until you merge the tables "
+                                 "into the plenary."),
+    "table_no_ideas_yet": _l("No ideas yet."),
+    "ideas_of_no_table": _l("No table"),
+    "merge_tables": _l("Merge tables into plenary"),
+    "merge_tables_named": _l("Merge tables into plenary: %(title)s"),
+    "confirm_merge_tables": _l("Bring every table's ideas of \u201c%(title)s\u201d into the "
+                               "plenary, for everyone to see? This cannot be undone."),
+    "tables_merging": _l("Merging the tables into the plenary..."),
+    "tables_merged": _l("The tables were merged into the plenary: %(title)s"),
+    "likely_duplicates": _l("Likely duplicates"),
+    "likely_duplicates_hint": _l("Ideas from different tables that seem to say the same thing. "
+                                 "Merge them, or dismiss the pair on this screen."),
+    "similarity": _l("How alike: %(percent)s"),
+    "compare_and_merge": _l("Compare and merge"),
+    "compare_and_merge_named": _l("Compare and merge: %(a)s / %(b)s"),
+    "duplicate_dismiss": _l("Dismiss"),
+    "duplicate_dismiss_named": _l("Dismiss: %(a)s / %(b)s"),
+    "duplicate_dismissed": _l("The pair was dismissed."),
+    "paper_dialog_heading": _l("Enter ideas from paper"),
+    "paper_dialog_intro": _l("Each note is marked \u201centered on behalf\u201d, with your name. "
+                             "The dialog stays open for the next note."),
+    "paper_text_label": _l("Text of the note"),
+    "paper_table_label": _l("Table"),
+    "paper_table_none": _l("No table"),
+    "paper_type_label": _l("Kind of organisation"),
+    "paper_type_none": _l("Not known"),
+    "paper_optional": _l("Table and kind of organisation are optional."),
+    "paper_enter": _l("Enter"),
+    "paper_sending": _l("Entering: %(idea)s"),
+    "paper_entered": _l("Entered: %(idea)s"),
+    "hand_votes": _l("Hand votes"),
+    "hand_votes_hint": _l("Hands raised in the room for each idea of \u201c%(title)s\u201d. They "
+                          "are shown beside the phones' votes, and added up."),
+    "hands_label": _l("Hands"),
+    "hands_named": _l("Hands: %(idea)s"),
+    "save_hands_named": _l("Save: %(idea)s"),
+    "hands_invalid": _l("Give the hands as a whole number from 0 to %(most)s."),
+    "hands_set": _l("Hands for %(idea)s: %(count)s."),
+    "votes_with_hands": _l("%(phones)s phones + %(hands)s hands = %(total)s"),
+    # Tables on the phone: where one sits, choosing a table, a brainstorm held by table.
+    "seat_you_are_at": _l("You are at %(table)s"),
+    "seat_you_host": _l("You are at %(table)s. You host this table."),
+    "seat_choose": _l("Choose your table"),
+    "seat_change": _l("Change your table"),
+    "seat_table_option": _l("%(name)s (%(count)s seated)"),
+    "seat_choose_first": _l("Please choose a table first."),
+    "seat_already_here": _l("You are already at %(table)s."),
+    "seat_choosing": _l("Taking your seat..."),
+    "seat_unseated": _l("You no longer have a table."),
+    "seat_ideas_held": _l("Only your table sees these ideas until the facilitator brings the "
+                          "tables together"),
+    "seat_choose_to_post": _l("This brainstorm is at tables: choose your table to post ideas."),
+    "seat_wait": _l("This brainstorm is at tables: please wait until the facilitator seats "
+                    "you at one."),
+    "seat_tables_merged": _l("The facilitator brought the tables together: you now see every "
+                             "table's ideas."),
+    # On every idea card: the table it came from, and an idea typed in from paper.
+    "idea_at_table": _l("Table: %(table)s"),
+    "entered_on_behalf_by": _l("Entered on behalf \u00b7 by %(name)s"),
+    "entered_on_behalf_by_host": _l("Entered on behalf \u00b7 by the table's host"),
+    "entered_on_behalf_by_facilitator": _l("Entered on behalf \u00b7 by a facilitator"),
+    # A table's host on the phone: the table's groups and paper notes.
+    "host_intro": _l("You host %(table)s: make groups and move your table's ideas into them."),
+    "host_rename_group_named": _l("Rename group: %(name)s"),
+    "host_delete_group_named": _l("Delete group: %(name)s"),
+    "host_confirm_delete_group": _l("Delete the group \u201c%(name)s\u201d? Its ideas stay, "
+                                    "ungrouped."),
+    "host_group_name_empty": _l("Please give the group a name."),
+    "host_group_creating": _l("Creating the group \u201c%(name)s\u201d..."),
+    "host_group_created": _l("Group \u201c%(name)s\u201d created."),
+    "host_group_deleting": _l("Deleting the group \u201c%(name)s\u201d..."),
+    "host_move_to_group": _l("Move to group"),
+    "host_move_to_group_named": _l("Move to group: %(idea)s"),
+    "paper_note_sending": _l("Entering the paper note..."),
+    "paper_note_entered": _l("The paper note was entered."),
+    # Results on the phone with hands counted in the room: each kind of vote, and their sum.
+    "phone_votes_with_hands": _l("%(votes)s votes \u00b7 %(hands)s hands \u00b7 %(total)s in "
+                                 "all"),
 }
 
 
@@ -319,4 +453,5 @@ def page_settings() -> dict:
         "outcomes": [outcome.value for outcome in Outcome],
         "organisation_name_max_length": ORGANISATION_NAME_MAX_LENGTH,
         "next_step_max_length": NEXT_STEP_MAX_LENGTH,
+        "table_name_max_length": TABLE_NAME_MAX_LENGTH,
     }

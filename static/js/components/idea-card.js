@@ -9,6 +9,7 @@
 import { element, setAttr, setText } from "../core/dom.js";
 import { organisationTypeName, say } from "../core/page.js";
 import { ideaName } from "../features/ideas.js";
+import { enteredOnBehalf } from "../features/seating.js";
 
 const quiet = (text, focus) => element("button", {
   className: "button-quiet", text, attrs: { type: "button", "data-focus": focus },
@@ -22,20 +23,24 @@ const danger = (focus) => element("button", {
  * One idea's card. `controls` picks what it offers, each with the page's callbacks:
  * `moderate` {hide(idea), remove(idea), edit(idea) if offered} and `move` {move(idea, clusterId)} on the board,
  * `own` {edit(idea), remove(idea), save(idea, text), cancel(idea)} and `vote` {give(idea),
- * take(idea)} on the phone; none on the projector.
+ * take(idea)} on the phone; none on the projector. `tableName(tableId)`, if given, names the
+ * table an idea was posted at (null when unknown): the card then says it.
  */
 export class IdeaCard {
   /** A card for `idea`, not yet drawn. */
-  constructor(idea, { className = "idea", ...controls } = {}) {
+  constructor(idea, { className = "idea", tableName = null, ...controls } = {}) {
     this.idea = idea;
     this.controls = controls;
+    this.tableName = tableName;
     this.uid = `idea-${idea.id}`;
     this.node = element("li", { className, attrs: { "data-idea-id": idea.id } });
     this.text = element("p", { className: "idea-text", attrs: { id: `${this.uid}-text` } });
     this.meta = element("p", { className: "idea-meta" });
     // "Edited by the facilitator", "Merged from 3 ideas": said on every screen.
     this.marks = element("p", { className: "idea-marks" });
-    this.node.append(this.text, this.meta, this.marks);
+    // Typed in from a paper note: said in words on every screen, never by colour alone.
+    this.onPaper = element("p", { className: "badge idea-on-paper" });
+    this.node.append(this.text, this.meta, this.marks, this.onPaper);
     if (controls.own) this.buildOwn(controls.own);
     if (controls.moderate) this.buildModeration(controls.moderate);
     if (controls.move) this.buildMove(controls.move);
@@ -122,12 +127,17 @@ export class IdeaCard {
     setText(this.text, text);
     setText(this.meta, authorLine(idea, look.mine));
     const marks = [];
+    const table = typeof idea.table_id === "number" && this.tableName ? this.tableName(idea.table_id) : null;
+    if (table) marks.push(say("idea_at_table", { table }));
     if (idea.edited_by_facilitator) marks.push(say("edited_by_facilitator"));
     if (idea.merged_idea_ids && idea.merged_idea_ids.length) {
       marks.push(say("merged_ideas", { count: idea.merged_idea_ids.length + 1 }));
     }
     setText(this.marks, marks.join(" · "));
     this.marks.hidden = marks.length === 0;
+    const onPaper = enteredOnBehalf(idea);
+    setText(this.onPaper, onPaper);
+    this.onPaper.hidden = !onPaper;
     this.node.classList.toggle("is-mine", Boolean(look.mine));
     this.node.classList.toggle("is-removing", Boolean(look.removing));
     // The visible words name each control; the idea's text tells one card's from another's.

@@ -2,7 +2,8 @@
 //
 // It opens the socket with the page's identity, syncs after every (re)connect (the facts it
 // missed, or a whole snapshot), hands facts to the page in sequence order (syncing again when
-// one went missing), and sends commands through an outbox kept in localStorage: a command made
+// one went missing; a phone at a table also follows its table's own numbers, `tseq`), and
+// sends commands through an outbox kept in localStorage: a command made
 // while offline, or before a reload, is sent when the connection is back, with the same
 // idempotency key, and leaves the outbox only when the server has answered it.
 
@@ -31,13 +32,19 @@ export const FACTS = new Set([
   "ideas.counted",
   "decision.changed",
   "decisions.changed",
+  "tables.changed",
+  "seats.changed",
+  "duplicates.found",
+  "hands.changed",
 ]);
 
 // Commands that create something: each carries a client key, so a re-send stores it once.
 // An adjustment of the timer carries one too: sent twice, it would move the deadline twice.
-const CREATING = new Set(["idea.post", "vote.cast", "cluster.create", "idea.merge", "timer.adjust"]);
+const CREATING = new Set([
+  "idea.post", "vote.cast", "cluster.create", "idea.merge", "timer.adjust", "table.create", "idea.enter",
+]);
 // Commands whose "not found" after a re-send means the first send already did the job.
-const REMOVING = new Set(["idea.delete", "cluster.delete"]);
+const REMOVING = new Set(["idea.delete", "cluster.delete", "table.delete"]);
 // Refusals that may go away by themselves; any other refusal is the server's final word.
 const TRY_AGAIN = new Set(["server_busy", "rate_limited"]);
 
@@ -148,6 +155,12 @@ export class Connection {
     this.early = [];
     this.ahead = new Map();
     this.gapTimer = null;
+    // A phone at a table: who it is, where it sits, and the last number heard from each
+    // table (its own, from its snapshot); facts held back by a gap in a table's numbers.
+    this.participantId = null;
+    this.tableId = null;
+    this.tableSeqs = new Map();
+    this.tableAhead = new Map();
     this.sending = false;
     this.everConnected = false;
     this.state = "connecting";
@@ -225,6 +238,9 @@ export class Connection {
     this.state = this.everConnected ? "reconnected" : "connected";
     this.everConnected = true;
     this.showStatus();
+    // A table's facts are not logged for a catch-up: only a snapshot brings back what the
+    // table said while this phone was away.
+    if (this.tableId !== null) this.wantWhole = true;
     if (this.state === "reconnected") {
       this.reconnectedTimer = window.setTimeout(() => {
         if (this.state === "reconnected") {
@@ -273,6 +289,7 @@ export class Connection {
     window.clearTimeout(this.gapTimer);
     this.gapTimer = null;
     this.ahead.clear();
+    this.tableAhead.clear();
     let answer = null;
     let attempt = 0;
     let sentAt = 0;
@@ -290,12 +307,13 @@ export class Connection {
       await pause(retryDelay(attempt));
       attempt += 1;
     }
-    this.syncing = false;
     if (!answer) {
+      this.syncing = false;
       this.wantWhole = this.wantWhole || whole;
       return; // disconnected meanwhile: the next connect syncs again
     }
     if (!answer.ok) {
+      this.syncing = false;
       this.early = [];
       if (this.handlers.refused) this.handlers.refused({ name: "workshop.sync" }, answer.error);
       return;
@@ -313,13 +331,17 @@ export class Connection {
       this.lastSeq = Math.max(this.lastSeq, data.seq);
     } else {
       this.lastSeq = data.seq;
+      this.seatedBy(data.me);
       if (this.handlers.snapshot) this.handlers.snapshot(data);
     }
     this.synced = true;
     this.showStatus();
     const early = this.early;
     this.early = [];
+    // Still syncing while the caught-up and early facts are handed on: a fact that asks for
+    // a fresh snapshot (seats.changed) then queues it after this one, never beside it.
     for (const [name, payload] of early) this.receive(name, payload);
+    this.syncing = false;
     if (this.syncAgain) {
       this.syncAgain = false;
       this.sync();
@@ -336,6 +358,10 @@ export class Connection {
       return;
     }
     const seq = payload.seq;
+    if ((seq === null || seq === undefined) && typeof payload.tseq === "number") {
+      this.receiveAtTable(name, payload);
+      return;
+    }
     if (seq === null || seq === undefined) {
       this.deliver(name, payload);
       return;
@@ -343,12 +369,7 @@ export class Connection {
     if (seq <= this.lastSeq) return;
     if (seq > this.lastSeq + 1) {
       this.ahead.set(seq, [name, payload]);
-      if (!this.gapTimer) {
-        this.gapTimer = window.setTimeout(() => {
-          this.gapTimer = null;
-          if (this.ahead.size) this.sync();
-        }, GAP_WAIT_MS);
-      }
+      this.waitForGap();
       return;
     }
     this.deliver(name, payload);
@@ -362,14 +383,79 @@ export class Connection {
     for (const old of this.ahead.keys()) {
       if (old <= this.lastSeq) this.ahead.delete(old);
     }
-    if (!this.ahead.size) {
-      window.clearTimeout(this.gapTimer);
-      this.gapTimer = null;
+    this.gapClosed();
+  }
+
+  /**
+   * A fact told to this phone's table, numbered by the table (`tseq`) apart from the
+   * workshop's `seq`. The first heard of a table sets where it is; a gap waits a moment,
+   * then asks for a whole snapshot, since a table's facts are not kept for a catch-up.
+   */
+  receiveAtTable(name, payload) {
+    const table = typeof payload.table_id === "number" ? payload.table_id : this.tableId;
+    const last = this.tableSeqs.get(table);
+    const tseq = payload.tseq;
+    if (last !== undefined && tseq <= last) return;
+    if (last !== undefined && tseq > last + 1) {
+      if (!this.tableAhead.has(table)) this.tableAhead.set(table, new Map());
+      this.tableAhead.get(table).set(tseq, [name, payload]);
+      this.waitForGap();
+      return;
     }
+    this.deliver(name, payload);
+    let now = tseq;
+    const ahead = this.tableAhead.get(table);
+    while (ahead && ahead.has(now + 1)) {
+      const [nextName, nextPayload] = ahead.get(now + 1);
+      ahead.delete(now + 1);
+      now += 1;
+      this.deliver(nextName, nextPayload);
+    }
+    // A snapshot asked for by one of those facts has started afresh: it sets the numbers.
+    if (!this.synced) return;
+    this.tableSeqs.set(table, now);
+    if (ahead) {
+      for (const old of ahead.keys()) if (old <= now) ahead.delete(old);
+      if (!ahead.size) this.tableAhead.delete(table);
+    }
+    this.gapClosed();
+  }
+
+  // Two commands finishing at once may broadcast out of order: the missing fact gets a
+  // moment to arrive. A workshop gap then asks for what was missed, a table's for a snapshot.
+  waitForGap() {
+    if (this.gapTimer) return;
+    this.gapTimer = window.setTimeout(() => {
+      this.gapTimer = null;
+      if (this.tableAhead.size) this.wantWhole = true;
+      if (this.ahead.size || this.tableAhead.size) this.sync();
+    }, GAP_WAIT_MS);
+  }
+
+  gapClosed() {
+    if (this.ahead.size || this.tableAhead.size) return;
+    window.clearTimeout(this.gapTimer);
+    this.gapTimer = null;
+  }
+
+  // A snapshot says who this phone is, where it sits and its table's number now.
+  seatedBy(me) {
+    this.tableSeqs = new Map();
+    this.tableAhead.clear();
+    const seated = me && typeof me.table_id === "number";
+    this.participantId = me && typeof me.participant_id === "number" ? me.participant_id : null;
+    this.tableId = seated ? me.table_id : null;
+    if (seated && typeof me.table_seq === "number") this.tableSeqs.set(me.table_id, me.table_seq);
   }
 
   deliver(name, payload) {
     if (this.handlers.fact) this.handlers.fact(name, payload);
+    // This phone was seated elsewhere (or unseated): only a snapshot moves it to its table's
+    // room and brings that table's ideas.
+    if (name === "seats.changed" && this.participantId !== null
+        && Array.isArray(payload.participant_ids) && payload.participant_ids.includes(this.participantId)) {
+      this.resync();
+    }
   }
 
   async ask(name, payload, ms) {

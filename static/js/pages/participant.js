@@ -1,4 +1,5 @@
-// The participant's phone: the question, posting ideas, everyone's ideas live, voting, results.
+// The participant's phone: the question, posting ideas, everyone's ideas live, voting, results;
+// at tables, where one sits, and a table host's grouping and paper notes.
 
 import { ClusterWall } from "../components/clusters.js";
 import { decisionSummary } from "../components/decision.js";
@@ -17,6 +18,7 @@ import { decisions, namedDecisions } from "../features/decisions.js";
 import { ideaLength, ideaName, ideaTextProblem, ideas, writtenBy } from "../features/ideas.js";
 import { POSTING, VOTING, phaseOf, phases } from "../features/phases.js";
 import { mountPrivate, privacy } from "../features/private.js";
+import { mountSeating, seating, tableName, withTableGroups } from "../features/seating.js";
 import { rankedResults, results } from "../features/results.js";
 import { myVotes, votes } from "../features/votes.js";
 import { MOVES_VOTES, inputPaused, moderation } from "../features/moderation.js";
@@ -25,7 +27,7 @@ import { mountTimer, timer } from "../features/timer.js";
 // Counter thresholds read out to screen readers; the visible counter changes on every key.
 const COUNTER_SPOKEN_AT = [100, 50, 20, 10, 0];
 
-const store = new Store([phases, agenda, ideas, clusters, votes, results, timer, moderation, privacy, decisions], { seesHidden: false });
+const store = new Store([phases, agenda, ideas, clusters, votes, results, timer, moderation, privacy, decisions, seating], { seesHidden: false });
 const editing = new Set(); // ids of the participant's ideas whose edit form is open
 
 const $ = (id) => document.getElementById(id);
@@ -62,7 +64,8 @@ const connection = new Connection(page, {
     if (name === "phase.changed") editing.clear();
     if (name === "results.revealed") announce(say("results_revealed"));
     if (name === "decision.changed" && payload.decision) announce(say("decision_made", { outcome: say(`outcome.${payload.decision.outcome}`) }));
-    store.dispatch(name, payload);
+    // A table's groups change alone; the rest of the clusters leave the held tables' groups be.
+    store.dispatch(name, name === "clusters.changed" ? withTableGroups(store.state, payload) : payload);
     if (name === "phase.changed") announce(drawnInstruction);
     if (countAgain) connection.resync();
     if (name === "input.changed") announce(say(payload.paused ? "input_paused" : "input_open_now"));
@@ -71,10 +74,11 @@ const connection = new Connection(page, {
   },
   done(item, data) {
     if (item.name === "idea.post" && data) setText(ui.postFeedback, say("idea_posted"));
+    tables.done(item);
     if (!store.answer(item.name, data)) draw();
   },
   refused(item, error) {
-    showNotice(error.message || say("action_failed"));
+    if (!tables.refused(item, error)) showNotice(error.message || say("action_failed"));
     draw();
   },
   outboxChanged() {
@@ -87,8 +91,10 @@ const connection = new Connection(page, {
 
 mountTimer($("activity-timer"), store, connection);
 mountPrivate($("activity-timer"), store, connection, "phone");
+const tables = mountSeating(store, connection);
 
 const cards = new IdeaCards({
+  tableName: (tableId) => tableName(store.state, tableId),
   own: { edit: startEditing, remove: deleteIdea, save: saveEdit, cancel: (idea) => stopEditing(idea.id) },
   vote: { give: giveVote, take: takeVoteBack },
 });
@@ -260,7 +266,7 @@ function draw() {
     setText(ui.votesLeft, say("votes_left", { count: dotsLeft(rules, given) }));
 
     const ranked = rankedResults(state);
-    drawResults(ranked, ui.resultsSection, ui.resultsList);
+    drawPhoneResults(ranked);
     drawDecisions(state, ranked);
 
     // During a brainstorm its own question's ideas, during a vote those it is over.
@@ -285,6 +291,26 @@ function drawPaused(paused) {
   if (post) setAttr(post, "aria-disabled", paused ? "true" : null);
   if (!paused) return;
   for (const control of document.querySelectorAll(".vote-give, .vote-take")) setAttr(control, "aria-disabled", "true");
+}
+
+// Hands counted in the room are never mixed into the phones' votes silently: with any, each
+// line says both and their sum.
+function drawPhoneResults(ranked) {
+  if (!ranked || !ranked.some((line) => line.hands > 0)) {
+    drawResults(ranked, ui.resultsSection, ui.resultsList);
+    return;
+  }
+  ui.resultsSection.hidden = false;
+  placeChildren(ui.resultsList, ranked.map((line) => element("li", { className: "result" }, [
+    element("span", { className: "result-rank", text: say("rank", { rank: line.rank }) }),
+    element("span", {
+      className: "result-votes",
+      text: say("phone_votes_with_hands", {
+        votes: line.votes, hands: line.hands, total: typeof line.total === "number" ? line.total : line.votes + line.hands,
+      }),
+    }),
+    element("span", { className: "result-text", text: line.idea.text }),
+  ])));
 }
 
 /** Dots left to give: the vote's budget less those given, counting those still waiting. */
