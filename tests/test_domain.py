@@ -209,8 +209,11 @@ def test_the_phases_in_order():
 @pytest.mark.parametrize("phase", list(Phase))
 def test_each_phase_allows_its_own_things(phase):
     participant = {command for role, command in WHAT_EACH_PHASE_ALLOWS[phase]
-                   if role is Role.PARTICIPANT} - {"workshop.sync"}
-    expected = {Phase.POSTING: {"idea.post", "idea.edit", "idea.delete"},
+                   if role is Role.PARTICIPANT} - {"workshop.sync", "table.choose"}
+    hosting = {"cluster.create", "cluster.rename", "cluster.delete", "cluster.move_idea"}
+    expected = {Phase.POSTING: {"idea.post", "idea.edit", "idea.delete", "idea.enter",
+                                *hosting},
+                Phase.GROUPING: hosting,
                 Phase.VOTING: {"vote.cast", "vote.retract"}}.get(phase, set())
     assert participant == expected
     assert tallies_visible(phase) is (phase is Phase.RESULTS)
@@ -252,7 +255,7 @@ def test_voting_is_closed_outside_voting(phase):
 
 
 @pytest.mark.parametrize(("role", "command"), [
-    (Role.PARTICIPANT, "cluster.create"), (Role.PARTICIPANT, "phase.set"),
+    (Role.PARTICIPANT, "table.create"), (Role.PARTICIPANT, "phase.set"),
     (Role.PARTICIPANT, "idea.hide"), (Role.FACILITATOR, "vote.cast"),
     (Role.FACILITATOR, "idea.post"),
 ])

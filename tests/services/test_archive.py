@@ -68,6 +68,28 @@ PAYLOADS = {
     (Role.FACILITATOR, "decision.set"): lambda r: {"idea_id": r["own"], "outcome": "pilot"},
     (Role.FACILITATOR, "decision.clear"): lambda r: {"idea_id": r["own"]},
     (Role.FACILITATOR, "workshop.set_results_public"): lambda r: {"public": False},
+    (Role.FACILITATOR, "table.create"): lambda r: {"key": "t2", "name": "Table 2"},
+    (Role.FACILITATOR, "table.rename"): lambda r: {"table_id": r["table"], "name": "Window"},
+    (Role.FACILITATOR, "table.delete"): lambda r: {"table_id": r["table"]},
+    (Role.FACILITATOR, "tables.set_choice"): lambda r: {"open": True},
+    (Role.FACILITATOR, "tables.assign"): lambda r: {"everyone": True},
+    (Role.FACILITATOR, "table.seat"): lambda r: {"participant_id": r["person"],
+                                                 "table_id": None},
+    (Role.FACILITATOR, "table.set_host"): lambda r: {"table_id": r["table"],
+                                                     "participant_id": r["person"]},
+    (Role.FACILITATOR, "brainstorm.merge"): lambda r: {"activity_id": r["brainstorm"]},
+    (Role.FACILITATOR, "idea.enter"): lambda r: {"key": "p", "text": "From paper",
+                                                 "activity_id": r["brainstorm"]},
+    (Role.FACILITATOR, "hands.set"): lambda r: {"activity_id": r["vote"], "idea_id": r["own"],
+                                                "hands": 3},
+    (Role.PARTICIPANT, "table.choose"): lambda r: {"table_id": r["table"]},
+    # The host's grouping; refused as archived before anything asks whether they host.
+    (Role.PARTICIPANT, "cluster.create"): lambda r: {"key": "hc", "name": "Ours"},
+    (Role.PARTICIPANT, "cluster.rename"): lambda r: {"cluster_id": r["cluster"], "name": "B"},
+    (Role.PARTICIPANT, "cluster.delete"): lambda r: {"cluster_id": r["cluster"]},
+    (Role.PARTICIPANT, "cluster.move_idea"): lambda r: {
+        "idea_id": r["own"], "cluster_id": r["cluster"], "position": 0},
+    (Role.PARTICIPANT, "idea.enter"): lambda r: {"key": "hp", "text": "From paper"},
 }
 
 
@@ -95,6 +117,9 @@ def archived_room(session, make_workshop, make_participant, add_idea):
     steps = agenda.activities_of(session, workshop.id)
     discussion = commands.run("activity.add", session, boss, {
         "key": "d", "kind": "discussion", "title": "Talk"})[0]
+    table = commands.run("table.create", session, boss, {"key": "t", "name": "Table 1"})[0]
+    commands.run("table.seat", session, boss, {"participant_id": person.id,
+                                               "table_id": table["table"]["id"]})
     session.commit()
     archive.archive_workshop(session, boss)
     session.commit()
@@ -103,6 +128,8 @@ def archived_room(session, make_workshop, make_participant, add_idea):
         "merge": session.scalar(select(IdeaMerge.id)),
         "brainstorm": next(s.id for s in steps if s.kind == "brainstorm"),
         "discussion": agenda.activities_of(session, workshop.id)[-1].id,
+        "vote": next(s.id for s in steps if s.kind == "vote"),
+        "table": table["table"]["id"],
     }
     assert discussion  # the step the payloads remove
     session.commit()  # SQLite: no transaction left open to block other connections

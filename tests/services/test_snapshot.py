@@ -44,6 +44,7 @@ def test_a_participant_snapshot_hides_hidden_ideas_and_every_tally(session, voti
         "organisation_type": "city", "organisation_name": "City of Turku",
         "votes": [{"key": "v1", "idea_id": shown}], "votes_left": 4,
         "vote_activity_id": workshop.current_activity_id,
+        "table_id": None, "table_seq": 0, "host_of": None,
     }
     assert snap["workshop"]["phase"] == "voting"
     assert "votes" not in str(snap["ideas"]) and "votes" not in str(snap["clusters"])

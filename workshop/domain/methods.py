@@ -225,8 +225,9 @@ def _check_source(kind: ActivityKind, source: Any, number: int,
 
 
 def _check_setting_types(settings: dict, number: int) -> None:
-    if "private" in settings and not isinstance(settings["private"], bool):
-        _refuse("not_boolean", "private must be true or false", number, field="private")
+    for flag in ("private", "at_tables"):
+        if flag in settings and not isinstance(settings[flag], bool):
+            _refuse("not_boolean", f"{flag} must be true or false", number, field=flag)
     for name in ("vote_budget", "votes_per_idea"):
         value = settings.get(name)
         if name in settings and not (value is None and name == "votes_per_idea") \
@@ -288,6 +289,8 @@ def _activity_file(step: MethodStep) -> dict:
     activity = step.activity
     settings = {name: value for name, value in activity.settings.items()
                 if name not in _WORKSHOP_IDS}
+    if not settings.get("at_tables", True):
+        del settings["at_tables"]  # files written before tables stay as they were
     if "source_activity_id" in KINDS[activity.kind].settings:
         settings["source"] = step.source
     return {

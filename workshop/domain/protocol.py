@@ -43,7 +43,7 @@ FACTS = frozenset({
     "decisions.changed",
     "tables.changed",
     "seats.changed",
-    "duplicates.found",
+    "duplicates.flagged",
     "hands.changed",
 })
 

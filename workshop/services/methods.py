@@ -138,14 +138,15 @@ def save_workshop_as_template(session: Session, actor: Actor,
     index_of = {activity.id: index for index, activity in enumerate(activities)}
     agenda = []
     for activity in activities:
-        settings = {"private": activity.private, "at_tables": activity.at_tables,
-                    "vote_budget": activity.vote_budget,
+        settings = {"private": activity.private, "vote_budget": activity.vote_budget,
                     "votes_per_idea": activity.votes_per_idea}
         agenda.append((
             draft(activity.kind, activity.title, activity.prompt, activity.duration_seconds,
                   activity.closes_when_time_up,
                   {setting: value for setting, value in settings.items()
-                   if setting in KINDS[ActivityKind(activity.kind)].settings}),
+                   if setting in KINDS[ActivityKind(activity.kind)].settings}
+                  # A method file names tables only when its brainstorm is at them.
+                  | ({"at_tables": True} if activity.at_tables else {})),
             index_of.get(activity.source_activity_id)))
     method = method_of_agenda(name, "", workshop.language, agenda)
     template = _stored(session, session.get(Facilitator, actor.facilitator_id), method)

@@ -77,7 +77,7 @@ def merge_into_plenary(session: Session, actor: Actor,
     facts = [Fact("ideas.revealed", workshop.id, {"activity_id": activity.id, "ideas": shown}),
              Fact("clusters.changed", workshop.id,
                   {"clusters": clusters_of(session, workshop.id)}),
-             Fact("duplicates.found", workshop.id,
+             Fact("duplicates.flagged", workshop.id,
                   {"activity_id": activity.id, "duplicates": duplicates},
                   Audience.FACILITATORS)]
     return {"activity": activity_payload(activity), "duplicates": duplicates}, \

@@ -199,11 +199,13 @@ def results(session: Session, workshop_id: int, vote: Activity | None = None) ->
     # (docs/results.md).
     total = {idea_id: phones.get(idea_id, 0) + hands.get(idea_id, 0)
              for idea_id in phones.keys() | hands.keys()}
-    return [
-        {"idea_id": r.idea_id, "votes": phones.get(r.idea_id, 0),
-         "hands": hands.get(r.idea_id, 0), "total": r.votes, "rank": r.rank}
-        for r in rank_ideas(total, idea_ids)
-    ]
+    ranked = rank_ideas(total, idea_ids)
+    if not hands:
+        return [{"idea_id": r.idea_id, "votes": r.votes, "rank": r.rank} for r in ranked]
+    # Only a vote with hands counted says so: then every idea carries both and their sum.
+    return [{"idea_id": r.idea_id, "votes": phones.get(r.idea_id, 0),
+             "hands": hands.get(r.idea_id, 0), "total": r.votes, "rank": r.rank}
+            for r in ranked]
 
 
 def hand_tallies(session: Session, workshop_id: int,
