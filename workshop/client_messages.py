@@ -387,7 +387,7 @@ CLIENT_MESSAGES = {
     "save_hands_named": _l("Save: %(idea)s"),
     "hands_invalid": _l("Give the hands as a whole number from 0 to %(most)s."),
     "hands_set": _l("Hands for %(idea)s: %(count)s."),
-    "votes_with_hands": _l("%(phones)s phones + %(hands)s hands = %(total)s"),
+    "votes_with_hands": _l("Phones %(phones)s + hands %(hands)s = %(total)s"),
     # Tables on the phone: where one sits, choosing a table, a brainstorm held by table.
     "seat_you_are_at": _l("You are at %(table)s"),
     "seat_you_host": _l("You are at %(table)s. You host this table."),

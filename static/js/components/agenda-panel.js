@@ -13,6 +13,7 @@ const SHOWN_FOR = {
   prompt_required: ["brainstorm"],
   closes: ["brainstorm", "vote"],
   private: ["brainstorm"],
+  at_tables: ["brainstorm"],
   dots: ["vote"],
   source: ["group", "vote", "results"],
   clusters: ["vote"],
@@ -186,6 +187,7 @@ export class AgendaPanel {
     if (SHOWN_FOR.closes.includes(kind)) payload.closes_when_time_up = f.closes.checked;
     const settings = {};
     if (SHOWN_FOR.private.includes(kind)) settings.private = f.private.checked;
+    if (SHOWN_FOR.at_tables.includes(kind)) settings.at_tables = f.atTables.checked;
     if (SHOWN_FOR.source.includes(kind)) settings.source_activity_id = f.source.value ? Number(f.source.value) : null;
     if (SHOWN_FOR.dots.includes(kind)) {
       const budget = wholeNumber(f.budget.value, 1, MOST_DOTS, undefined);
@@ -231,6 +233,15 @@ export class AgendaPanel {
     const minutes = input("activity-minutes", { type: "number", min: 1, max: MOST_MINUTES, step: 1, inputmode: "numeric", class: "input-number" });
     const closes = checkbox("activity-closes", say("activity_closes"));
     const privately = checkbox("activity-private", say("activity_private"));
+    const atTables = checkbox("activity-at-tables", say("activity_at_tables"));
+    setAttr(atTables.input, "aria-describedby", "activity-at-tables-hint");
+    // A brainstorm is private or at tables, never both: ticking one unticks the other.
+    privately.input.addEventListener("change", () => {
+      if (privately.input.checked) atTables.input.checked = false;
+    });
+    atTables.input.addEventListener("change", () => {
+      if (atTables.input.checked) privately.input.checked = false;
+    });
     const budget = input("activity-budget", { type: "number", min: 1, max: MOST_DOTS, step: 1, inputmode: "numeric", class: "input-number" });
     const cap = input("activity-cap", { type: "number", min: 1, max: MOST_DOTS, step: 1, inputmode: "numeric", class: "input-number" });
     const source = element("select", { attrs: { id: "activity-source" } });
@@ -244,7 +255,7 @@ export class AgendaPanel {
     this.submitButton = element("button", { className: "button-primary", attrs: { type: "submit" } });
     this.cancel = button(say("cancel"));
     this.cancel.addEventListener("click", () => this.stopChanging());
-    this.fields = { kind, title, prompt, minutes, closes: closes.input, private: privately.input, budget, cap, source, sourceLabel, clusters };
+    this.fields = { kind, title, prompt, minutes, closes: closes.input, private: privately.input, atTables: atTables.input, budget, cap, source, sourceLabel, clusters };
     const part = (name, node) => {
       node.dataset.shownFor = name;
       return node;
@@ -252,6 +263,10 @@ export class AgendaPanel {
     this.parts = [
       part("closes", closes.node),
       part("private", privately.node),
+      part("at_tables", element("div", { className: "field" }, [
+        atTables.node,
+        element("p", { className: "hint", text: say("activity_at_tables_hint"), attrs: { id: "activity-at-tables-hint" } }),
+      ])),
       part("dots", field("activity-budget", say("activity_dots"), budget)),
       part("dots", field("activity-cap", say("activity_cap"), cap, say("activity_cap_hint"))),
       part("source", element("div", { className: "field" }, [sourceLabel, source])),
@@ -289,6 +304,7 @@ export class AgendaPanel {
     f.minutes.value = activity && minutesOf(activity) ? String(minutesOf(activity)) : "";
     f.closes.checked = Boolean(activity && activity.closes_when_time_up);
     f.private.checked = Boolean(activity && activity.private);
+    f.atTables.checked = Boolean(activity && activity.at_tables);
     f.budget.value = String(activity && activity.vote_budget ? activity.vote_budget : (this.state && this.state.workshop && this.state.workshop.vote_budget) || 5);
     f.cap.value = activity && activity.votes_per_idea ? String(activity.votes_per_idea) : "";
     this.chosenSource = activity ? activity.source_activity_id : null;

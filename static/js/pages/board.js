@@ -1,15 +1,21 @@
 // The facilitator's board: phases, who is here, every idea live, clusters by drag and drop
-// (mouse and touch) or by a labelled "Move to cluster" control on each idea (keyboard).
+// (mouse and touch) or by a labelled "Move to cluster" control on each idea (keyboard);
+// tables and who sits where, a brainstorm at tables side by side until merged, ideas typed in
+// from paper and hands counted in the room.
 
 import Sortable from "/vendor/sortable.esm.js";
 import { AgendaPanel } from "../components/agenda-panel.js";
 import { decisionSummary } from "../components/decision.js";
 import { DecisionDialog } from "../components/decision-dialog.js";
 import { EditDialog } from "../components/edit-dialog.js";
+import { HandsPanel, handsBreakdown } from "../components/hands-field.js";
 import { IdeaCards } from "../components/idea-card.js";
 import { MergeDialog } from "../components/merge-dialog.js";
 import { ModerationBar } from "../components/moderation-bar.js";
+import { PaperDialog } from "../components/paper-dialog.js";
 import { drawResults } from "../components/results.js";
+import { TableWall } from "../components/table-wall.js";
+import { TablesPanel } from "../components/tables-panel.js";
 import { Connection } from "../core/connection.js";
 import {
   arrangeChildren, element, keepingFocus, placeChildren, prefersLessMotion, setAttr, setText,
@@ -19,7 +25,7 @@ import {
   announce, clearNotice, organisationTypeName, page, phaseName, say, settings, showNotice,
 } from "../core/page.js";
 import { Store } from "../core/store.js";
-import { agenda, currentActivity, neighbours } from "../features/agenda.js";
+import { activityById, agenda, currentActivity, neighbours } from "../features/agenda.js";
 import { clusterById, clusters, groups, movedIdea, renamedCluster } from "../features/clusters.js";
 import { clusterDecision, decisions, ideaDecision } from "../features/decisions.js";
 import { ideaName, ideas } from "../features/ideas.js";
@@ -28,15 +34,20 @@ import { phaseOf, phases } from "../features/phases.js";
 import { presence } from "../features/presence.js";
 import { mountPrivate, privacy } from "../features/private.js";
 import { rankedResults, results } from "../features/results.js";
+import { handsSet, tableName, tables, voteInFocus, withHandVotes } from "../features/tables.js";
 import { votes } from "../features/votes.js";
 import { mountTimer, timer } from "../features/timer.js";
 
-const store = new Store([phases, agenda, ideas, clusters, votes, results, presence, timer, moderation, privacy, decisions], { seesHidden: true });
+const store = new Store([phases, agenda, ideas, clusters, votes, results, presence, timer, moderation, privacy, decisions, tables], { seesHidden: true });
 const selectedForMerge = new Set(); // ids of the ideas ticked for the next merge
 const columns = new Map(); // "ungrouped" or cluster id -> the elements of its column
 const renaming = new Set();
 let dragging = false;
 let drawWaiting = false;
+// A fresh snapshot brings the newly joined to the seating list: asked for at most this often.
+const PEOPLE_RESYNC_MS = 5000;
+let peopleResyncAt = 0;
+let peopleResyncTimer = null;
 
 const $ = (id) => document.getElementById(id);
 const ui = {
@@ -57,6 +68,8 @@ const ui = {
   ideaDecisionsEmpty: $("idea-decisions-empty"),
   clusterDecisions: $("cluster-decisions"),
   clusterDecisionsEmpty: $("cluster-decisions-empty"),
+  paperOpen: $("paper-open"),
+  ideasHeading: $("ideas-heading"),
 };
 
 const connection = new Connection(page, {
@@ -70,11 +83,15 @@ const connection = new Connection(page, {
     store.dispatch(name, payload);
     if (name === "workshop.changed") drawJoins();
     if (name === "decisions.changed") drawResultsPublic();
+    if (name === "seats.changed" || name === "presence.changed") seeNewPeople();
   },
   done(item, data) {
     if (item.name === "cluster.create") announce(say("cluster_created", { name: item.payload.name }));
     if (item.name === "idea.delete") announce(say("idea_deleted"));
     store.answer(item.name, data);
+    tablesPanel.done(item, data);
+    if (item.name === "idea.enter") paperEntered(item.payload.text);
+    if (item.name === "brainstorm.merge") tablesMerged(item.payload.activity_id);
     if (item.name === "workshop.lock_joins" && data) {
       drawJoins();
       announce(say(data.joins_locked ? "joins_locked_now" : "joins_open_now"));
@@ -85,7 +102,7 @@ const connection = new Connection(page, {
     }
   },
   refused(item, error) {
-    showNotice(error.message || say("action_failed"));
+    if (!saidInPlace(item, error)) showNotice(error.message || say("action_failed"));
     // A refused move or rename: the snapshot puts the board back as the server has it.
     if (item.name && item.name !== "workshop.sync") connection.resync();
   },
@@ -100,6 +117,7 @@ mountPrivate(document.querySelector(".board-head"), store, connection, "board");
 
 const cards = new IdeaCards({
   className: "idea idea-card",
+  tableName: (tableId) => tableName(store.state, tableId) || null,
   moderate: { hide: toggleHidden, remove: deleteIdea, edit: (idea) => editDialog.open(idea) },
   move: { move: moveWithKeyboard },
   merge: { select: selectForMerge, undo: undoMerge },
@@ -109,6 +127,105 @@ ui.columns.before(moderationBar.node);
 const mergeDialog = new MergeDialog({ merge: sendMerge });
 const editDialog = new EditDialog({ save: saveEdit });
 const decisionDialog = new DecisionDialog({ save: saveDecision, remove: removeDecision });
+const tablesPanel = new TablesPanel($("tables-panel"), (name, payload) => connection.send(name, payload));
+const tableWall = new TableWall($("table-wall"), {
+  merge: mergeTables,
+  compare: (pair) => mergeDialog.open(pair.slice().sort((a, b) => a.id - b.id)),
+  away: () => ui.ideasHeading.focus(),
+});
+const handsPanel = new HandsPanel($("hands-host"), { set: setHands });
+const paperDialog = new PaperDialog({ enter: enterFromPaper });
+
+// ---- Tables, paper and hands ----
+
+// A refusal about a control with a place of its own is said there, not in the page's notice.
+function saidInPlace(item, error) {
+  const message = error.message || say("action_failed");
+  if (tablesPanel.refused(item, error)) return true;
+  if (item.name === "idea.enter") return paperDialog.refused(item.payload.text, message);
+  if (item.name === "hands.set") return handsPanel.refused(item.payload.idea_id, message);
+  return false;
+}
+
+// The seating list names everyone who joined: a fresh snapshot brings the newcomers, asked
+// for at most every few seconds however many join at once.
+function seeNewPeople() {
+  const state = store.state;
+  if (!state.peopleListed || !state.tables.length) return;
+  const known = new Set(state.people.map((person) => person.id));
+  const unknownSeated = Array.from(state.seats.keys()).some((id) => !known.has(id));
+  const listed = state.people.filter((person) => !person.removed).length;
+  const joined = state.presence ? state.presence.joined : listed;
+  if (!unknownSeated && joined <= listed) return;
+  if (peopleResyncTimer) return;
+  const wait = Math.max(peopleResyncAt + PEOPLE_RESYNC_MS - Date.now(), 0);
+  peopleResyncTimer = window.setTimeout(() => {
+    peopleResyncTimer = null;
+    peopleResyncAt = Date.now();
+    connection.resync();
+  }, wait);
+}
+
+function mergeTables(activity) {
+  clearNotice();
+  connection.send("brainstorm.merge", { activity_id: activity.id });
+  announce(say("tables_merging", { title: activity.title }));
+}
+
+function tablesMerged(activityId) {
+  const activity = activityById(store.state, activityId);
+  announce(say("tables_merged", { title: activity ? activity.title : "" }));
+  // The Merge button went with the merge: the keyboard goes to the likely duplicates.
+  const active = document.activeElement;
+  if (!active || active === document.body || !active.isConnected) {
+    if (!tableWall.focusDuplicates()) ui.ideasHeading.focus();
+  }
+}
+
+function enterFromPaper(note) {
+  clearNotice();
+  connection.send("idea.enter", note);
+}
+
+function paperEntered(text) {
+  paperDialog.entered(text);
+  announce(say("paper_entered", { idea: ideaName(text, 40) }));
+}
+
+function openPaper() {
+  clearNotice();
+  paperDialog.open(store.state.tables);
+}
+
+function setHands(vote, idea, hands) {
+  clearNotice();
+  const tally = { activity_id: vote.id, idea_id: idea.id, hands };
+  connection.send("hands.set", tally);
+  // Shown at once; hands.changed confirms it, a refusal's resync puts it back.
+  store.change(handsSet, tally);
+}
+
+// The ideas a vote is over: its question's, in its chosen clusters (as features/agenda.js inVote).
+function ideasOfVote(state, vote) {
+  return Array.from(state.ideas.values()).filter((idea) => !idea.hidden
+    && (!vote.source_activity_id || idea.activity_id === vote.source_activity_id)
+    && (!Array.isArray(vote.cluster_ids) || vote.cluster_ids.includes(idea.cluster_id)))
+    .sort((a, b) => a.id - b.id);
+}
+
+function drawHands(state) {
+  const vote = voteInFocus(state);
+  const ranked = rankedResults(state);
+  const ideasShown = vote && ranked ? ranked.map((line) => line.idea) : vote ? ideasOfVote(state, vote) : [];
+  handsPanel.draw(state, vote, ideasShown);
+}
+
+// Results with hands say both and their sum on every line; without hands, as before.
+function resultLines(state) {
+  const lines = withHandVotes(state, rankedResults(state));
+  if (!lines || !lines.some((line) => line.hands > 0)) return { lines: rankedResults(state), withHands: false };
+  return { lines: lines.map((line) => ({ ...line, votes: line.total })), withHands: true };
+}
 
 // ---- Decisions ----
 
@@ -487,8 +604,14 @@ function draw() {
     agendaPanel.draw(state, neighbours(state));
     setText(ui.ideasCount, say("ideas_count", { count: state.ideas.size }));
     drawPresence(state);
-    drawResults(rankedResults(state), ui.resultsSection, ui.resultsList, (line) => decisionControls(
-      { idea_id: line.idea_id }, line.idea.text, ideaDecision(state, line.idea_id), `decision-idea-${line.idea_id}`));
+    const { lines, withHands } = resultLines(state);
+    drawResults(lines, ui.resultsSection, ui.resultsList, (line) => [
+      withHands ? element("span", { className: "result-hands", text: handsBreakdown(line) }) : null,
+      ...decisionControls({ idea_id: line.idea_id }, line.idea.text, ideaDecision(state, line.idea_id), `decision-idea-${line.idea_id}`),
+    ].filter(Boolean));
+    drawHands(state);
+    tablesPanel.draw(state);
+    tableWall.draw(state, activity);
     drawIdeaDecisions(state);
     drawClusterDecisions(state);
     drawColumns(state);
@@ -499,6 +622,7 @@ function draw() {
 
 store.subscribe(draw);
 ui.clusterForm.addEventListener("submit", createCluster);
+ui.paperOpen.addEventListener("click", openPaper);
 ui.joinsLocked.addEventListener("change", lockJoins);
 ui.resultsPublic.addEventListener("change", setResultsPublic);
 ui.phaseName.textContent = phaseName(ui.phaseName.dataset.phase || "");
