@@ -83,6 +83,9 @@ def test_csv_has_one_row_per_idea_with_cluster_votes_and_author():
         "votes": "3", "organisation_type": "city", "organisation_name": "Åbo stad",
         "posted_at": "2025-03-14T08:10:00+00:00", "hidden": "false",
         "question": "Miten voisimme ...?",
+        # An export from before tables and hands: the columns are there, empty or false.
+        "table": "", "entered_on_behalf": "false", "entered_by": "", "hand_votes": "",
+        "total_votes": "",
     }
     second = dict(zip(rows[0], rows[2], strict=True))
     assert second["cluster"] == "" and second["votes"] == "0" and second["hidden"] == "true"
@@ -115,8 +118,9 @@ def test_json_carries_schema_version_and_unescaped_text():
     assert document["schema_version"] == 1
     assert "ä, ö, å".encode() in data  # readable in any editor, not \u escapes
     assert set(document) == {"schema_version", "exported_at", "workshop",
-                             "votes_hidden_until_reveal", "agenda", "participants", "ideas",
-                             "clusters", "votes", "decisions", "audit_log"}
+                             "votes_hidden_until_reveal", "agenda", "tables", "participants",
+                             "ideas", "clusters", "votes", "hand_tallies", "decisions",
+                             "audit_log"}
     assert document["votes_hidden_until_reveal"] is False
     assert document["audit_log"][0]["command"] == "idea.hide"
 
@@ -205,8 +209,8 @@ def test_export_through_the_route_after_the_reveal(app, held_workshop):
     assert ideas_by_id[third]["hidden"] is True
     brainstorm = next(a["id"] for a in document["agenda"] if a["kind"] == "brainstorm")
     assert document["clusters"] == [{"id": held_workshop["cluster"], "name": "Sää",
-                                     "activity_id": brainstorm, "position": 1,
-                                     "idea_ids": [first]}]
+                                     "activity_id": brainstorm, "table_id": None,
+                                     "position": 1, "idea_ids": [first]}]
     assert sorted((v["participant"], v["idea_id"]) for v in document["votes"]) == [
         ("p1", first), ("p1", first), ("p2", second)]
     assert document["votes_hidden_until_reveal"] is False
@@ -276,4 +280,5 @@ def test_the_export_names_each_ideas_question_and_each_votes_vote(
     vote = next(a for a in export["agenda"] if a["kind"] == "vote")
     assert [(v["idea_id"], v["activity_id"]) for v in export["votes"]] == [
         (second_idea, vote["id"])]
-    assert [row[-1] for row in rows[1:]] == ["How might we ...?", "And what else?"]
+    question = rows[0].index("question")
+    assert [row[question] for row in rows[1:]] == ["How might we ...?", "And what else?"]

@@ -28,29 +28,34 @@ from workshop.worker import Worker, worker
 ZONE = "Europe/Stockholm"  # not the default, so a time in the wrong zone shows
 
 SHEETS = {
-    "fi": ["Ideat", "Ryhmät", "Äänet organisaatiotyypeittäin", "Päätökset", "Ohjelma",
-           "Muutosloki"],
-    "sv": ["Idéer", "Grupper", "Röster per organisationstyp", "Beslut", "Program",
+    "fi": ["Ideat", "Ryhmät", "Äänet organisaatiotyypeittäin", "Pöydät", "Päätökset",
+           "Ohjelma", "Muutosloki"],
+    "sv": ["Idéer", "Grupper", "Röster per organisationstyp", "Bord", "Beslut", "Program",
            "Ändringslogg"],
-    "en": ["Ideas", "Clusters", "Votes by organisation type", "Decisions", "Agenda",
+    "en": ["Ideas", "Clusters", "Votes by organisation type", "Tables", "Decisions", "Agenda",
            "Audit log"],
 }
 IDEA_HEADERS = {
-    "fi": ["Idean tunniste", "Sija", "Idea", "Äänet", "Äänet: Kaupunki tai kunta",
+    "fi": ["Idean tunniste", "Sija", "Idea", "Puhelinäänet", "Kädennostot",
+           "Yhteensä (puhelimet ja kädennostot)", "Äänet: Kaupunki tai kunta",
            "Äänet: Yritys", "Äänet: Tutkimus tai koulutus", "Äänet: Asukas tai kansalainen",
-           "Äänet: Muu", "Ryhmä", "Kysymys", "Kirjoittajan organisaatiotyyppi",
-           "Kirjoittajan organisaatio", "Päätös", f"Lähetetty ({ZONE})", "Piilotettu"],
-    "sv": ["Idéns id", "Placering", "Idé", "Röster", "Röster: Stad eller kommun",
+           "Äänet: Muu", "Ryhmä", "Kysymys", "Pöytä", "Kirjoittajan organisaatiotyyppi",
+           "Kirjoittajan organisaatio", "Kirjattu toisen puolesta", "Kirjaaja", "Päätös",
+           f"Lähetetty ({ZONE})", "Piilotettu"],
+    "sv": ["Idéns id", "Placering", "Idé", "Röster med telefon", "Handuppräckningar",
+           "Totalt (telefoner och handuppräckningar)", "Röster: Stad eller kommun",
            "Röster: Företag", "Röster: Forskning eller utbildning",
-           "Röster: Invånare eller medborgare", "Röster: Annan", "Grupp", "Fråga",
-           "Skribentens organisationstyp", "Skribentens organisation", "Beslut",
-           f"Skickad ({ZONE})", "Dold"],
-    "en": ["Idea id", "Rank", "Idea", "Votes", "Votes: City or municipality", "Votes: Company",
-           "Votes: Research or education", "Votes: Resident or citizen", "Votes: Other",
-           "Cluster", "The question", "Author's organisation type", "Author's organisation",
-           "Decision", f"Posted at ({ZONE})", "Hidden"],
+           "Röster: Invånare eller medborgare", "Röster: Annan", "Grupp", "Fråga", "Bord",
+           "Skribentens organisationstyp", "Skribentens organisation",
+           "Inmatad för annans räkning", "Inmatad av", "Beslut", f"Skickad ({ZONE})", "Dold"],
+    "en": ["Idea id", "Rank", "Idea", "Phone votes", "Hand votes", "Total (phones and hands)",
+           "Votes: City or municipality", "Votes: Company", "Votes: Research or education",
+           "Votes: Resident or citizen", "Votes: Other", "Cluster", "The question", "Table",
+           "Author's organisation type", "Author's organisation", "Entered on behalf",
+           "Entered by", "Decision", f"Posted at ({ZONE})", "Hidden"],
 }
-TYPE_COLUMNS = slice(4, 9)  # the Ideas sheet's votes per organisation type
+TYPE_COLUMNS = slice(6, 11)  # the Ideas sheet's phone votes per organisation type
+POSTED, AUTHOR_NAME = 19, 15  # the Ideas sheet's columns of when and by whom
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -145,7 +150,7 @@ def test_sheets_and_headers_are_in_the_workshops_language(outcome, language):
              "sv": ("Stad eller kommun", "Förs vidare som pilot", "Nej"),
              "en": ("City or municipality", "Take forward as a pilot", "No")}[language]
     header = IDEA_HEADERS[language]
-    assert (shelter[header[11]], shelter[header[13]], shelter[header[15]]) == words
+    assert (shelter[header[14]], shelter[header[18]], shelter[header[20]]) == words
 
 
 def test_numbers_are_numbers_and_times_are_the_rooms_clock(outcome):
@@ -157,7 +162,7 @@ def test_numbers_are_numbers_and_times_are_the_rooms_clock(outcome):
     for idea_id, row in by_id.items():
         assert row[0].data_type == "n" and isinstance(row[0].value, int)
         assert isinstance(row[3].value, int)  # votes
-        posted = row[14]
+        posted = row[POSTED]
         assert posted.is_date and isinstance(posted.value, datetime)
         expected = held["created"][idea_id].astimezone(ZoneInfo(ZONE)).replace(
             tzinfo=None, microsecond=0)
@@ -181,7 +186,7 @@ def test_votes_by_organisation_type_add_up_to_the_votes(outcome):
 
     by_type = _table(book["Votes by organisation type"])
     assert sum(r["Votes: City or municipality"] for r in by_type) == 3
-    assert sum(r["Votes"] for r in by_type) == 7
+    assert sum(r["Phone votes"] for r in by_type) == 7
     shelter_row = next(r for r in by_type if r["Idea id"] == held["ideas"]["shelter"])
     assert shelter_row["Share of the votes of Company"] == pytest.approx(0.5)
     # Every side gave it at least a tenth of its votes: common ground; "=1+1" only the company.
@@ -196,11 +201,12 @@ def test_cluster_rows_and_the_ungrouped_row_add_up_to_the_total(outcome):
 
     assert [r["Cluster"] for r in table] == ["Sää", "Not grouped", "Total"]
     weather, ungrouped, total = table
-    assert (weather["Ideas in it"], weather["Votes"], weather["Decision"]) == (2, 5,
-                                                                             "Investigate")
-    assert (ungrouped["Ideas in it"], ungrouped["Votes"]) == (2, 2)
-    assert (total["Ideas in it"], total["Votes"]) == (4, 7)
-    for column in ("Votes", "Votes: City or municipality", "Votes: Company"):
+    assert (weather["Ideas in it"], weather["Phone votes"], weather["Decision"]) == (
+        2, 5, "Investigate")
+    assert (ungrouped["Ideas in it"], ungrouped["Phone votes"]) == (2, 2)
+    assert (total["Ideas in it"], total["Phone votes"]) == (4, 7)
+    for column in ("Phone votes", "Hand votes", "Total (phones and hands)",
+                   "Votes: City or municipality", "Votes: Company"):
         assert weather[column] + ungrouped[column] == total[column]
 
 
@@ -213,7 +219,7 @@ def test_formula_looking_text_stays_text(outcome):
         cell = texts[held["ideas"][key]]
         assert (cell.value, cell.data_type) == (text, "s")
     firm = next(r for r in _cells(book["Ideas"]) if r[0].value == held["ideas"]["formula"])
-    assert (firm[12].value, firm[12].data_type) == ("+Firma", "s")
+    assert (firm[AUTHOR_NAME].value, firm[AUTHOR_NAME].data_type) == ("+Firma", "s")
     next_step = _cells(book["Decisions"])[0][6]
     assert (next_step.value, next_step.data_type) == ("=Kokeillaan keväällä", "s")
 
@@ -223,8 +229,9 @@ def test_before_the_reveal_no_counts_leave_the_server(outcome):
     book = _open(workshop_workbook(held["export"], "en"))
 
     for row in _cells(book["Ideas"]):
-        assert [c.value for c in row[1:2] + row[3:9]] == [None] * 7
-    assert [r["Votes"] for r in _table(book["Clusters"])] == [None, None, None]
+        assert [c.value for c in row[1:2] + row[3:11]] == [None] * 9
+    for column in ("Phone votes", "Hand votes", "Total (phones and hands)"):
+        assert [r[column] for r in _table(book["Clusters"])] == [None, None, None]
     assert [r["Ideas in it"] for r in _table(book["Clusters"])] == [2, 2, 4]
     assert list(book["Votes by organisation type"].iter_rows(min_row=2)) == []
 
@@ -298,8 +305,9 @@ def test_the_finnish_excel_csv(outcome):
     assert data.startswith(b"\xef\xbb\xbf")
     text = data.decode("utf-8-sig")
     assert text.splitlines()[0] == (
-        f"Idean tunniste;Idea;Ryhmä;Äänet;Organisaatiotyyppi;Organisaatio;Lähetetty ({ZONE});"
-        "Piilotettu;Kysymys")
+        f"Idean tunniste;Idea;Ryhmä;Puhelinäänet;Organisaatiotyyppi;Organisaatio;"
+        f"Lähetetty ({ZONE});Piilotettu;Kysymys;Pöytä;Kirjattu toisen puolesta;Kirjaaja;"
+        "Kädennostot;Yhteensä (puhelimet ja kädennostot)")
     rows = {row[0]: row for row in _excel_rows(data)[1:]}
     shelter = rows[str(held["ideas"]["shelter"])]
     local = held["created"][held["ideas"]["shelter"]].astimezone(ZoneInfo(ZONE))
@@ -307,6 +315,8 @@ def test_the_finnish_excel_csv(outcome):
     assert shelter[6] == f"{local.day}.{local.month}.{local.year} {local:%H}.{local:%M}"
     assert re.fullmatch(r"\d{1,2}\.\d{1,2}\.\d{4} \d\d\.\d\d", shelter[6])
     assert shelter[7] == "Ei"
+    # No table, typed in by its writer, no hands: the appended columns say so.
+    assert shelter[9:] == ["", "Ei", "", "0", "4"]
     assert rows[str(held["ideas"]["formula"])][1] == "'=1+1"
     assert rows[str(held["ideas"]["formula"])][5] == "'+Firma"
     assert rows[str(held["ideas"]["at_sign"])][1] == "'@SUM(A1)"

@@ -33,6 +33,11 @@ TYPE_STYLES = {
     "citizen": ("#5b2d91", "horizontal"),
     "other": ("#444444", "cross"),
 }
+# Phone votes and hand votes in one bar (the report's ranking when hands were counted).
+VOTE_SOURCE_STYLES = {
+    "phones": ("#1d4e89", "solid"),
+    "hands": ("#8a3a0c", "diagonal"),
+}
 BAR_COLOUR = "#1d4e89"
 TEXT_COLOUR = "#1a1a1a"
 GRID_COLOUR = "#767676"
@@ -104,7 +109,8 @@ def ranked_bars(chart_id: str, title: str, items: list[tuple[str, int]], *,
 
 
 def _pattern(chart_id: str, organisation_type: str) -> str:
-    colour, kind = TYPE_STYLES.get(organisation_type, TYPE_STYLES["other"])
+    colour, kind = TYPE_STYLES.get(organisation_type) \
+        or VOTE_SOURCE_STYLES.get(organisation_type, TYPE_STYLES["other"])
     pattern_id = f"{chart_id}-{_SAFE_ID.sub('-', organisation_type)}"
     marks = {
         "solid": "",
@@ -124,7 +130,7 @@ def stacked_bars(chart_id: str, title: str, items: list[tuple[str, dict[str, int
     """One bar per item, split into its organisation types' parts, with a legend.
 
     `types` are (organisation type, its name in the reader's language), in legend order;
-    only these types are drawn and tabled.
+    only these types are drawn and tabled. The parts may also be "phones" and "hands".
     """
     chart_id = _SAFE_ID.sub("-", chart_id)
     row_height = LABEL_HEIGHT + BAR_HEIGHT + ROW_GAP

@@ -27,6 +27,12 @@ CSV_COLUMNS = (
     "posted_at",
     "hidden",
     "question",
+    # Added with issue 9, at the end so that scripts reading by position keep working.
+    "table",
+    "entered_on_behalf",
+    "entered_by",
+    "hand_votes",
+    "total_votes",
 )
 
 # A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
@@ -38,11 +44,27 @@ def inert(value: str) -> str:
     return "'" + value if value.startswith(_FORMULA_STARTS) else value
 
 
+def entered_by_code(idea: dict) -> str:
+    """Who typed a paper note in, for programs: "facilitator:3", "participant:p5" or ""."""
+    who = idea.get("entered_by") or {}
+    if "facilitator" in who:
+        return f"facilitator:{who['facilitator']}"
+    if "participant" in who:
+        return f"participant:{who['participant']}"
+    return ""
+
+
+def table_names(export: dict) -> dict[int, str]:
+    """Each table's name by its id; an export from before tables has none."""
+    return {table["id"]: table["name"] for table in export.get("tables", [])}
+
+
 def ideas_csv(export: dict) -> bytes:
     """One row per idea, UTF-8 with a byte order mark so that Excel shows ä, ö and å."""
     authors = {person["pseudonym"]: person for person in export["participants"]}
     cluster_names = {cluster["id"]: cluster["name"] for cluster in export["clusters"]}
     questions = {activity["id"]: activity["prompt"] for activity in export["agenda"]}
+    tables = table_names(export)
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(CSV_COLUMNS)
@@ -58,6 +80,11 @@ def ideas_csv(export: dict) -> bytes:
             idea["created_at"],
             "true" if idea["hidden"] else "false",
             inert(questions.get(idea["activity_id"], "")),
+            inert(tables.get(idea.get("table_id"), "")),
+            "true" if idea.get("entered_on_behalf") else "false",
+            entered_by_code(idea),
+            "" if idea.get("hands") is None else idea["hands"],
+            "" if idea.get("total") is None else idea["total"],
         ])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
@@ -70,10 +97,14 @@ def workshop_json(export: dict) -> bytes:
         "workshop": export["workshop"],
         "votes_hidden_until_reveal": export["votes_hidden_until_reveal"],
         "agenda": export["agenda"],
+        # Added with issue 9; a reader of an older file finds none.
+        "tables": export.get("tables", []),
         "participants": export["participants"],
         "ideas": export["ideas"],
         "clusters": export["clusters"],
         "votes": export["votes"],
+        # Added with issue 9: hands counted in the room, apart from the phones' votes.
+        "hand_tallies": export.get("hand_tallies", []),
         # Added with issue 11; a reader of an older file finds none.
         "decisions": export.get("decisions", []),
         "audit_log": export["audit_log"],
@@ -126,12 +157,14 @@ def ideas_excel_csv(export: dict, language: str) -> bytes:
     authors = {person["pseudonym"]: person for person in export["participants"]}
     cluster_names = {cluster["id"]: cluster["name"] for cluster in export["clusters"]}
     questions = {activity["id"]: activity["prompt"] for activity in export["agenda"]}
+    tables = table_names(export)
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow([words("idea_id"), words("idea"), words("cluster"), words("votes"),
+    writer.writerow([words("idea_id"), words("idea"), words("cluster"), words("phone_votes"),
                      words("organisation_type"), words("organisation_name"),
                      f"{words('posted_at')} ({zone_of(zone_name)})", words("hidden"),
-                     words("question")])
+                     words("question"), words("table"), words("entered_on_behalf"),
+                     words("entered_by"), words("hand_votes"), words("total_votes")])
     for idea in export["ideas"]:
         author = authors.get(idea["participant"], {})
         writer.writerow([
@@ -144,5 +177,10 @@ def ideas_excel_csv(export: dict, language: str) -> bytes:
             excel_time(idea["created_at"], zone_name, language),
             words.yes_no(idea["hidden"]),
             inert(questions.get(idea["activity_id"], "")),
+            inert(tables.get(idea.get("table_id"), "")),
+            words.yes_no(idea.get("entered_on_behalf", False)),
+            words.entered_by(idea),
+            excel_number(idea.get("hands"), language),
+            excel_number(idea.get("total"), language),
         ])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")

@@ -34,6 +34,7 @@ WORDS = {
     "sheet_decisions": N_("Decisions"),
     "sheet_agenda": N_("Agenda"),
     "sheet_audit": N_("Audit log"),
+    "sheet_tables": N_("Tables"),
     # Columns.
     "workshop": N_("Workshop"),
     "idea_id": N_("Idea id"),
@@ -78,6 +79,17 @@ WORDS = {
     "after": N_("After"),
     "organisation_name": N_("Organisation"),
     "organisation_type": N_("Organisation type"),
+    "table": N_("Table"),
+    "entered_on_behalf": N_("Entered on behalf"),
+    "entered_by": N_("Entered by"),
+    "phone_votes": N_("Phone votes"),
+    "hand_votes": N_("Hand votes"),
+    "total_votes": N_("Total (phones and hands)"),
+    "participants": N_("Participants"),
+    "participants_of_type": N_("Participants: %(type)s"),
+    "on_behalf_count": N_("Of them entered on behalf"),
+    "at_tables": N_("At tables"),
+    "merged_at": N_("Merged into the plenary"),
     # Cell words.
     "yes": N_("Yes"),
     "no": N_("No"),
@@ -87,6 +99,8 @@ WORDS = {
     "on_idea": N_("Idea"),
     "on_cluster": N_("Cluster"),
     "facilitator": N_("Facilitator %(id)s"),
+    "host": N_("Table host %(pseudonym)s"),
+    "no_table": N_("Not at a table"),
     "clock": N_("The timer"),
     "erased": N_("Erased participant"),
 }
@@ -144,6 +158,15 @@ class Words:
     def yes_no(self, value: bool) -> str:
         """Yes or No."""
         return self("yes") if value else self("no")
+
+    def entered_by(self, idea: dict) -> str:
+        """Who typed a paper note in: "Facilitator 3", "Table host p5", or ""."""
+        who = idea.get("entered_by") or {}
+        if "facilitator" in who:
+            return self("facilitator", id=who["facilitator"])
+        if "participant" in who:
+            return self("host", pseudonym=who["participant"])
+        return ""
 
 
 @cache

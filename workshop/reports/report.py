@@ -4,7 +4,9 @@
 decisions with what they are about); `shape_report` turns that plain data into what the
 template shows: counts by organisation type, the agenda with its durations, per vote the
 ranked ideas, the votes by organisation type and by cluster as charts (reports/charts.py),
-the common ground (domain/results.py), the decisions and the provenance. Shaping takes the
+the common ground (domain/results.py), the tables with their ideas, the paper notes entered
+on behalf, the decisions and the provenance. Hand votes are shown beside the phone votes and
+added to them in the total, by which ideas are ranked (docs/results.md). Shaping takes the
 words as a `translate` function, so it runs wherever a locale is set: a request, or the
 background job that makes the PDF.
 """
@@ -130,7 +132,9 @@ def shape_report(data: dict, translate: Callable[..., str],
 
     voters = {vote["participant"] for vote in export["votes"]}
     authors = Counter(type_of.get(idea["participant"], "other") for idea in ideas)
-    joined = Counter(person["organisation_type"] for person in export["participants"])
+    # Stand-ins for paper notes wrote ideas (counted under their type) but are nobody.
+    people_only = [p for p in export["participants"] if not p.get("on_paper")]
+    joined = Counter(person["organisation_type"] for person in people_only)
     taking_part = [
         {"type": key, "name": type_names.get(key, key), "participants": joined[key],
          "voters": sum(1 for p in voters if type_of.get(p) == key), "ideas": authors[key]}
@@ -152,6 +156,7 @@ def shape_report(data: dict, translate: Callable[..., str],
     votes_hidden = export["votes_hidden_until_reveal"]
     vote_sections = [] if votes_hidden else _vote_sections(
         export, activities, shown, type_of, cluster_names, type_names, _)
+    on_behalf = [idea for idea in ideas if idea.get("entered_on_behalf")]
 
     decisions = [
         {**decision,
@@ -175,8 +180,10 @@ def shape_report(data: dict, translate: Callable[..., str],
         "date": _day(workshop.get("created_at"), zone, language),
         "facilitators": data["facilitators"],
         "taking_part": taking_part,
-        "participant_total": len(export["participants"]),
+        "participant_total": len(people_only),
         "idea_total": len(ideas),
+        "on_behalf_total": len(on_behalf),
+        "tables": _tables(export, people_only),
         "agenda": agenda_rows,
         "planned_minutes": _minutes(sum(durations)) if durations else None,
         "votes_hidden": votes_hidden,
@@ -190,6 +197,12 @@ def shape_report(data: dict, translate: Callable[..., str],
             "hidden_ideas": hidden_count,
             "edited_ideas": sum(1 for idea in ideas if idea.get("edited_by_facilitator")),
             "merged_ideas": sum(len(idea.get("merged_ideas") or ()) for idea in ideas),
+            "on_behalf": len(on_behalf),
+            "on_behalf_by_facilitators": sum(
+                1 for idea in on_behalf if "facilitator" in (idea.get("entered_by") or {})),
+            "on_behalf_by_hosts": sum(
+                1 for idea in on_behalf if "participant" in (idea.get("entered_by") or {})),
+            "hand_votes": sum(tally["hands"] for tally in export.get("hand_tallies", ())),
             "common_ground_percent": round(COMMON_GROUND_SHARE * 100),
             "common_ground_types": COMMON_GROUND_MIN_TYPES,
             "top_ideas": TOP_IDEAS,
@@ -201,19 +214,64 @@ def _minutes(seconds: int) -> int:
     return max(1, round(seconds / 60))
 
 
+def _tables(export: dict, people: list[dict]) -> list[dict]:
+    """Per table: the people seated there, its ideas and how many of them came from paper.
+
+    An idea keeps the table it was posted at after the merge into the plenary; ideas of no
+    table (posted in the plenary) make a last row when there are any.
+    """
+    tables = export.get("tables", [])
+    if not tables:
+        return []
+    known = {table["id"] for table in tables}
+    rows = []
+    for table in [*tables, None]:
+        if table is None:
+            at = [i for i in export["ideas"] if i.get("table_id") not in known]
+            seated = [p for p in people if p.get("table_id") not in known]
+            if not at:
+                continue
+        else:
+            at = [i for i in export["ideas"] if i.get("table_id") == table["id"]]
+            seated = [p for p in people if p.get("table_id") == table["id"]]
+        rows.append({"name": table["name"] if table else None, "participants": len(seated),
+                     "ideas": len(at),
+                     "on_behalf": sum(1 for i in at if i.get("entered_on_behalf"))})
+    return rows
+
+
+def _ranked_by_table(ranked: list, over: list[dict], tables: dict[int, str],
+                     texts: dict[int, str]) -> list[dict]:
+    """Each table's leading idea in this vote (by the total), to see what each table brought."""
+    table_of = {idea["id"]: idea.get("table_id") for idea in over}
+    leaders: dict[int, object] = {}
+    for line in ranked:
+        table_id = table_of.get(line.idea_id)
+        if table_id in tables and table_id not in leaders and line.votes > 0:
+            leaders[table_id] = line
+    return [{"table": name, "rank": leaders[table_id].rank,
+             "text": texts[leaders[table_id].idea_id], "total": leaders[table_id].votes}
+            for table_id, name in tables.items() if table_id in leaders]
+
+
 def _vote_sections(export: dict, activities: dict, shown: list[dict], type_of: dict,
                    cluster_names: dict, type_names: dict, _) -> list[dict]:
     """One part per vote of the agenda that has votes: ranking, by type, clusters, common ground."""
     votes_of: dict[int | None, list[dict]] = {}
     for vote in export["votes"]:
         votes_of.setdefault(vote["activity_id"], []).append(vote)
+    hands_of: dict[int | None, Counter] = {}
+    for tally in export.get("hand_tallies", ()):
+        hands_of.setdefault(tally["activity_id"], Counter())[tally["idea_id"]] += tally["hands"]
     order = [a_id for a_id, a in activities.items()
-             if a["kind"] == ActivityKind.VOTE.value and a_id in votes_of]
+             if a["kind"] == ActivityKind.VOTE.value and (a_id in votes_of or a_id in hands_of)]
     order += [a_id for a_id in votes_of if a_id not in order]
+    tables = {table["id"]: table["name"] for table in export.get("tables", ())}
     sections = []
     for number, activity_id in enumerate(order, start=1):
         activity = activities.get(activity_id)
-        votes = votes_of[activity_id]
+        votes = votes_of.get(activity_id, [])
+        hands = hands_of.get(activity_id, Counter())
         # The ideas this vote was over, as the results screen has them (services/votes.py).
         over = [idea for idea in shown
                 if activity is None or (
@@ -221,21 +279,37 @@ def _vote_sections(export: dict, activities: dict, shown: list[dict], type_of: d
                      or idea["activity_id"] == activity["source_activity_id"])
                     and (activity.get("cluster_ids") is None
                          or idea["cluster_id"] in activity["cluster_ids"]))]
-        texts = {idea["id"]: idea["text"] for idea in over}
+        # A paper note's mark goes with its words wherever they are shown.
+        texts = {idea["id"]: idea["text"] + (" " + _("(entered on behalf)")
+                                             if idea.get("entered_on_behalf") else "")
+                 for idea in over}
         tallied = Counter(vote["idea_id"] for vote in votes)
-        ranked = rank_ideas(dict(tallied), [idea["id"] for idea in over])
+        # Ranked by the total: phone votes and hand votes together (docs/results.md).
+        totals = tallied + hands
+        ranked = rank_ideas(dict(totals), [idea["id"] for idea in over])
         results = by_type((vote["idea_id"], type_of.get(vote["participant"], "other"))
                           for vote in votes)
         voting = [(key, type_names.get(key, key)) for key in results.voting_types]
         prefix = f"vote{number}"
         top = [r for r in ranked[:TOP_IDEAS] if r.votes > 0]
         label = _("Idea")
-        ranked_chart = charts.ranked_bars(
-            f"{prefix}-ranked", _("Votes per idea"),
-            [(f"{r.rank}. {texts[r.idea_id]}", r.votes) for r in top],
-            label_heading=label, value_heading=_("Votes"),
-            description=_("The %(count)s ideas with the most votes, most first.",
-                          count=len(top)))
+        if hands:
+            # Two parts of one bar, each with its number: never one figure for both.
+            ranked_chart = charts.stacked_bars(
+                f"{prefix}-ranked", _("Votes per idea: phones and hands"),
+                [(f"{r.rank}. {texts[r.idea_id]}",
+                  {"phones": tallied[r.idea_id], "hands": hands[r.idea_id]}) for r in top],
+                [("phones", _("Phone votes")), ("hands", _("Hand votes"))],
+                label_heading=label, total_heading=_("Total"),
+                description=_("The %(count)s ideas with the most votes, most first, ranked "
+                              "by the total of phone votes and hand votes.", count=len(top)))
+        else:
+            ranked_chart = charts.ranked_bars(
+                f"{prefix}-ranked", _("Votes per idea"),
+                [(f"{r.rank}. {texts[r.idea_id]}", r.votes) for r in top],
+                label_heading=label, value_heading=_("Votes"),
+                description=_("The %(count)s ideas with the most votes, most first.",
+                              count=len(top)))
         by_type_chart = charts.stacked_bars(
             f"{prefix}-by-type", _("Votes per idea by organisation type"),
             [(f"{r.rank}. {texts[r.idea_id]}", results.per_idea.get(r.idea_id, Counter()))
@@ -265,16 +339,19 @@ def _vote_sections(export: dict, activities: dict, shown: list[dict], type_of: d
         sections.append({
             "title": activity["title"] if activity else _("Votes"),
             "votes_cast": len(votes),
+            "hands": sum(hands.values()),
             "voters": len({vote["participant"] for vote in votes}),
             "cast_by_type": [(type_names.get(k, k), results.cast_by_type[k])
                              for k in results.voting_types],
             "charts": [ranked_chart, by_type_chart]
             + ([cluster_totals, cluster_types] if cluster_items else []),
             "common_ground": [
-                {"text": texts[idea_id], "votes": tallied[idea_id],
+                {"text": texts[idea_id], "votes": tallied[idea_id], "hands": hands[idea_id],
+                 "total": totals[idea_id],
                  "shares": [(name, round(100 * results.share(idea_id, key)))
                             for key, name in voting]}
                 for idea_id in ground],
+            "tables": _ranked_by_table(ranked, over, tables, texts) if tables else [],
             "voting_type_count": len(voting),
         })
     return sections

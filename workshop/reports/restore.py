@@ -34,6 +34,7 @@ from ..domain.errors import DomainError
 from ..domain.ideas import CLUSTER_NAME_MAX_LENGTH, IDEA_MAX_LENGTH
 from ..domain.people import ORGANISATION_NAME_MAX_LENGTH, OrganisationType
 from ..domain.phases import Phase, tallies_visible
+from ..domain.tables import MOST_HANDS, MOST_TABLES, TABLE_NAME_MAX_LENGTH
 from ..domain.text import well_formed
 from ..domain.votes import MAX_VOTE_BUDGET
 from ..domain.workshops import LANGUAGES, QUESTION_MAX_LENGTH, TITLE_MAX_LENGTH
@@ -148,19 +149,27 @@ def _refuse(where: str, problem: str, message: str, **details: Any):
 # schema's writer add, which older exports lack).
 _TOP = ("schema_version", "exported_at", "workshop", "votes_hidden_until_reveal", "agenda",
         "participants", "ideas", "clusters", "votes", "audit_log")
-_TOP_OPTIONAL = ("decisions",)
+_TOP_OPTIONAL = ("decisions", "tables", "hand_tallies")
 _WORKSHOP = ("id", "title", "question", "join_code", "phase", "vote_budget", "votes_per_idea",
              "language", "joins_locked", "current_activity_id", "input_paused", "anonymous",
              "created_at")
-_WORKSHOP_OPTIONAL = ("time_zone", "results_public")
+_WORKSHOP_OPTIONAL = ("time_zone", "results_public", "tables_by_choice")
 _ACTIVITY = ("id", "position", "kind", "title", "prompt", "duration_seconds",
              "closes_when_time_up", "private", "revealed", "vote_budget", "votes_per_idea",
              "source_activity_id", "cluster_ids")
+# Fields of issue 9 (tables, paper notes, hand votes): an older file has none of them.
+_ACTIVITY_OPTIONAL = ("at_tables", "merged", "merged_at")
 _PARTICIPANT = ("pseudonym", "organisation_type", "organisation_name", "joined_at")
+_PARTICIPANT_OPTIONAL = ("table_id", "on_paper")
 _IDEA = ("id", "participant", "text", "activity_id", "cluster_id", "hidden", "created_at",
          "edited_at", "votes", "edited_by_facilitator", "merged_ideas")
+_IDEA_OPTIONAL = ("table_id", "entered_on_behalf", "entered_by", "hands", "total")
 _MERGED = ("id", "participant", "text")
+_MERGED_OPTIONAL = ("table_id",)
 _CLUSTER = ("id", "name", "activity_id", "position", "idea_ids")
+_CLUSTER_OPTIONAL = ("table_id",)
+_TABLE = ("id", "name", "position", "host")
+_HAND_TALLY = ("activity_id", "idea_id", "hands", "entered_by", "updated_at")
 _VOTE = ("participant", "idea_id", "activity_id", "created_at")
 _DECISION = ("id", "idea_id", "cluster_id", "outcome", "owner_name", "owner_type",
              "next_step", "due_on", "decided_by", "created_at", "updated_at")
@@ -173,6 +182,8 @@ class _Reader:
     def __init__(self):
         self.times: dict[str, datetime] = {}
         self.idea_ids: set[int] = set()
+        self.table_ids: set[int] = set()
+        self.on_paper: set[str] = set()  # stand-ins' pseudonyms
 
     def read(self, data: Any) -> Restorable:
         if not isinstance(data, dict) or "schema_version" not in data:
@@ -190,6 +201,9 @@ class _Reader:
         clusters = self._list(data, "clusters", MAX_CLUSTERS)
         votes = self._list(data, "votes", MAX_VOTES)
         decisions = self._list(data, "decisions", MAX_DECISIONS) if "decisions" in data else []
+        tables = self._list(data, "tables", MOST_TABLES) if "tables" in data else []
+        hand_tallies = self._list(data, "hand_tallies", MAX_VOTES) \
+            if "hand_tallies" in data else []
         audit_log = self._list(data, "audit_log", MAX_AUDIT_ROWS)
 
         activity_kinds = self._agenda(agenda)
@@ -198,12 +212,15 @@ class _Reader:
         if hidden != (not tallies_visible(Phase(workshop["phase"]))):
             _refuse("votes_hidden_until_reveal", "mismatch",
                     "disagrees with the workshop's phase", other="workshop.phase")
+        self.table_ids = self._tables(tables)
         pseudonyms = self._participants(participants)
+        self._hosts(tables, pseudonyms)
         cluster_ids = self._clusters(clusters, activity_kinds)
         standing = self._ideas(ideas, pseudonyms, activity_kinds, cluster_ids)
         self._members(clusters, ideas, standing)
         self._agenda_references(agenda, activity_kinds, cluster_ids)
         self._votes(votes, ideas, hidden, pseudonyms, standing, activity_kinds)
+        self._hand_tallies(hand_tallies, ideas, hidden, standing, activity_kinds)
         self._decisions(decisions, cluster_ids)
         self._audit_log(audit_log, pseudonyms)
         return Restorable(data, self.times)
@@ -230,15 +247,16 @@ class _Reader:
             if zone not in _time_zones():
                 _refuse(f"{where}.time_zone", "unknown_value", f"{zone!r} is no time zone",
                         value=zone[:40], known="IANA")
-        if "results_public" in workshop:
-            self._boolean(workshop, "results_public", where)
+        for name in ("results_public", "tables_by_choice"):
+            if name in workshop:
+                self._boolean(workshop, name, where)
 
     def _agenda(self, agenda: list) -> dict[int, str]:
         kinds: dict[int, str] = {}
         for index, activity in enumerate(agenda):
             where = f"agenda[{index}]"
             activity = self._item(activity, where)
-            self._fields(activity, where, _ACTIVITY)
+            self._fields(activity, where, _ACTIVITY, _ACTIVITY_OPTIONAL)
             activity_id = self._unique(activity, where, kinds)
             self._number(activity, "position", where, 0, _ID_LIMIT - 1)
             kind = self._choice(activity, "kind", where, [k.value for k in ActivityKind])
@@ -256,10 +274,59 @@ class _Reader:
                         other=f"{where}.vote_budget")
             self._number(activity, "votes_per_idea", where, 1, budget or 1, nullable=True)
             self._check_list(activity, "cluster_ids", where, MAX_CLUSTERS, nullable=True)
+            self._at_tables(activity, where, kind)
         positions = [(a["position"], a["id"]) for a in agenda]
         if positions != sorted(positions):
             _refuse("agenda", "out_of_order", "not in the order of its positions")
         return kinds
+
+    def _at_tables(self, activity: dict, where: str, kind: str) -> None:
+        at_tables = self._boolean(activity, "at_tables", where) \
+            if "at_tables" in activity else False
+        merged = self._boolean(activity, "merged", where) if "merged" in activity else False
+        merged_at = self._time(activity, "merged_at", where, nullable=True) \
+            if "merged_at" in activity else None
+        if at_tables and kind != ActivityKind.BRAINSTORM.value:
+            _refuse(f"{where}.at_tables", "mismatch", "only a brainstorm is held at tables",
+                    other=f"{where}.kind")
+        if at_tables and activity["private"]:
+            _refuse(f"{where}.at_tables", "mismatch", "a brainstorm is private or at tables, "
+                    "not both", other=f"{where}.private")
+        if merged and not at_tables:
+            _refuse(f"{where}.merged", "mismatch", "only a brainstorm at tables is merged",
+                    other=f"{where}.at_tables")
+        if "merged" in activity and merged != (merged_at is not None):
+            _refuse(f"{where}.merged_at", "mismatch", "disagrees with merged",
+                    other=f"{where}.merged")
+        if merged_at is not None and not at_tables:
+            _refuse(f"{where}.merged_at", "mismatch", "only a brainstorm at tables is merged",
+                    other=f"{where}.at_tables")
+
+    def _tables(self, tables: list) -> set[int]:
+        seen: set[int] = set()
+        names: set[str] = set()
+        for index, table in enumerate(tables):
+            where = f"tables[{index}]"
+            table = self._item(table, where)
+            self._fields(table, where, _TABLE)
+            self._unique(table, where, seen)
+            name = self._text(table, "name", where, TABLE_NAME_MAX_LENGTH, required=True)
+            if name in names:
+                _refuse(f"{where}.name", "duplicate", "two tables of one name", value=name[:40])
+            names.add(name)
+            self._number(table, "position", where, 0, _ID_LIMIT - 1)
+        order = [(t["position"], t["id"]) for t in tables]
+        if order != sorted(order):
+            _refuse("tables", "out_of_order", "not in the order of their positions")
+        return seen
+
+    def _hosts(self, tables: list, pseudonyms: set[str]) -> None:
+        for index, table in enumerate(tables):
+            if table["host"] is None:
+                continue
+            # A host is a person of the workshop: a stand-in for paper notes hosts nothing.
+            self._choice(table, "host", f"tables[{index}]", pseudonyms - self.on_paper,
+                         quiet=True)
 
     def _agenda_references(self, agenda: list, kinds: dict[int, str],
                            cluster_ids: set[int]) -> None:
@@ -281,7 +348,7 @@ class _Reader:
         for index, person in enumerate(participants):
             where = f"participants[{index}]"
             person = self._item(person, where)
-            self._fields(person, where, _PARTICIPANT)
+            self._fields(person, where, _PARTICIPANT, _PARTICIPANT_OPTIONAL)
             pseudonym = self._text(person, "pseudonym", where, 20, required=True)
             # Exports number people p1, p2 ... in joining order; a restore numbers them so.
             if pseudonym != f"p{index + 1}":
@@ -290,6 +357,10 @@ class _Reader:
             pseudonyms.add(pseudonym)
             self._choice(person, "organisation_type", where, [t.value for t in OrganisationType])
             self._text(person, "organisation_name", where, ORGANISATION_NAME_MAX_LENGTH)
+            if "table_id" in person:
+                self._reference(person, "table_id", where, self.table_ids)
+            if "on_paper" in person and self._boolean(person, "on_paper", where):
+                self.on_paper.add(pseudonym)
             joined = self._time(person, "joined_at", where)
             if joined_before is not None and joined < joined_before:
                 _refuse(f"{where}.joined_at", "out_of_order",
@@ -305,15 +376,16 @@ class _Reader:
         for index, idea in enumerate(ideas):
             where = f"ideas[{index}]"
             idea = self._item(idea, where)
-            self._fields(idea, where, _IDEA)
+            self._fields(idea, where, _IDEA, _IDEA_OPTIONAL)
             idea_id = self._unique(idea, where, every_id)
             if idea_id <= last_id:
                 _refuse(f"{where}.id", "out_of_order", "ideas are listed by id, ascending")
             last_id = idea_id
-            self._choice(idea, "participant", where, pseudonyms, quiet=True)
+            author = self._choice(idea, "participant", where, pseudonyms, quiet=True)
             self._text(idea, "text", where, IDEA_MAX_LENGTH, required=True)
             self._reference(idea, "activity_id", where, kinds)
             self._reference(idea, "cluster_id", where, cluster_ids)
+            self._paper(idea, where, author, pseudonyms)
             for name in ("hidden", "edited_by_facilitator"):
                 self._boolean(idea, name, where)
             self._time(idea, "created_at", where)
@@ -324,7 +396,9 @@ class _Reader:
             for number, other in enumerate(merged):
                 inner = f"{where}.merged_ideas[{number}]"
                 other = self._item(other, inner)
-                self._fields(other, inner, _MERGED)
+                self._fields(other, inner, _MERGED, _MERGED_OPTIONAL)
+                if "table_id" in other:
+                    self._reference(other, "table_id", inner, self.table_ids)
                 other_id = self._unique(other, inner, every_id)
                 if other_id <= merged_before:
                     _refuse(f"{inner}.id", "out_of_order", "merged ideas are listed by id")
@@ -335,12 +409,42 @@ class _Reader:
         self.idea_ids = every_id
         return standing
 
+    def _paper(self, idea: dict, where: str, author: str, pseudonyms: set[str]) -> None:
+        """An idea's table, and whether (and by whom) it was typed in from a paper note."""
+        if "table_id" in idea:
+            self._reference(idea, "table_id", where, self.table_ids)
+        on_behalf = self._boolean(idea, "entered_on_behalf", where) \
+            if "entered_on_behalf" in idea else False
+        # The mark follows from the author: a stand-in's ideas are the paper notes.
+        if "entered_on_behalf" in idea and on_behalf != (author in self.on_paper):
+            _refuse(f"{where}.entered_on_behalf", "mismatch",
+                    "disagrees with its participant's on_paper", other=f"{where}.participant")
+        if "entered_by" not in idea or idea["entered_by"] is None:
+            return
+        who = self._object(idea, "entered_by", where)
+        at = f"{where}.entered_by"
+        if not on_behalf:
+            _refuse(at, "mismatch", "only an idea entered on behalf was entered by someone",
+                    other=f"{where}.entered_on_behalf")
+        if len(who) != 1:
+            _refuse(at, "unknown_value", "names one facilitator or participant",
+                    value=json.dumps(who)[:40], known="who")
+        if "facilitator" in who:
+            self._id(who, "facilitator", at)
+        elif "participant" in who:
+            self._choice(who, "participant", at, pseudonyms - self.on_paper, quiet=True)
+        else:
+            _refuse(at, "unknown_value", "names nobody", value=json.dumps(who)[:40],
+                    known="who")
+
     def _clusters(self, clusters: list, kinds: dict[int, str]) -> set[int]:
         seen: set[int] = set()
         for index, cluster in enumerate(clusters):
             where = f"clusters[{index}]"
             cluster = self._item(cluster, where)
-            self._fields(cluster, where, _CLUSTER)
+            self._fields(cluster, where, _CLUSTER, _CLUSTER_OPTIONAL)
+            if "table_id" in cluster:
+                self._reference(cluster, "table_id", where, self.table_ids)
             self._unique(cluster, where, seen)
             self._text(cluster, "name", where, CLUSTER_NAME_MAX_LENGTH, required=True)
             self._reference(cluster, "activity_id", where, kinds)
@@ -395,6 +499,52 @@ class _Reader:
                 _refuse(f"ideas[{index}].votes", "mismatch",
                         f"says {said}, the votes list has {counted.get(idea['id'], 0)}",
                         other="votes")
+
+    def _hand_tallies(self, tallies: list, ideas: list, hidden: bool,
+                      standing: dict[int, dict], kinds: dict[int, str]) -> None:
+        if hidden and tallies:
+            _refuse("hand_tallies", "mismatch", "hands are listed though hidden until the "
+                    "reveal", other="votes_hidden_until_reveal")
+        counted: dict[int, int] = {}
+        seen: set[tuple[int, int]] = set()
+        for index, tally in enumerate(tallies):
+            where = f"hand_tallies[{index}]"
+            tally = self._item(tally, where)
+            self._fields(tally, where, _HAND_TALLY)
+            activity_id = self._reference(tally, "activity_id", where, kinds, nullable=False)
+            if kinds[activity_id] != ActivityKind.VOTE.value:
+                _refuse(f"{where}.activity_id", "mismatch", "names an activity that is no vote",
+                        other=f"agenda activity {activity_id}")
+            idea_id = self._reference(tally, "idea_id", where, standing, nullable=False)
+            if (activity_id, idea_id) in seen:
+                _refuse(where, "duplicate", f"a second tally of idea {idea_id} in one vote",
+                        value=idea_id)
+            seen.add((activity_id, idea_id))
+            hands = self._number(tally, "hands", where, 1, MOST_HANDS)
+            self._number(tally, "entered_by", where, 1, _ID_LIMIT - 1, nullable=True)
+            self._time(tally, "updated_at", where)
+            counted[idea_id] = counted.get(idea_id, 0) + hands
+        for index, idea in enumerate(ideas):
+            # Checked against the list as `votes` is; a file from before hands has neither.
+            if "hands" in idea:
+                said = idea["hands"]
+                if said is not None:
+                    self._number(idea, "hands", f"ideas[{index}]", 0, _ID_LIMIT - 1)
+                if (said is None) != hidden or (not hidden and said != counted.get(idea["id"], 0)):
+                    _refuse(f"ideas[{index}].hands", "mismatch",
+                            f"says {said}, the hand tallies have {counted.get(idea['id'], 0)}",
+                            other="hand_tallies")
+            elif counted.get(idea["id"]):
+                _refuse(f"ideas[{index}].hands", "missing", "missing")
+            if "total" in idea:
+                said = idea["total"]
+                if said is not None:
+                    self._number(idea, "total", f"ideas[{index}]", 0, _ID_LIMIT - 1)
+                expected = None if hidden else idea["votes"] + counted.get(idea["id"], 0)
+                if said != expected:
+                    _refuse(f"ideas[{index}].total", "mismatch",
+                            f"says {said}, its votes and hands make {expected}",
+                            other="votes, hand_tallies")
 
     def _decisions(self, decisions: list, cluster_ids: set[int]) -> None:
         seen: set[int] = set()

@@ -26,13 +26,16 @@ def overview(export: dict) -> dict:
     workshop = export["workshop"]
     agenda = {activity["id"]: activity for activity in export["agenda"]}
     current = agenda.get(workshop["current_activity_id"])
-    types = Counter(person["organisation_type"] for person in export["participants"])
+    # Stand-ins for paper notes are authors, not people: nobody to count.
+    people = [p for p in export["participants"] if not p.get("on_paper")]
+    types = Counter(person["organisation_type"] for person in people)
     revealed = not export["votes_hidden_until_reveal"]
     held = {a["id"] for a in export["agenda"] if a["private"] and not a["revealed"]}
+    # Ranked by phone votes and hands together, as every screen ranks (docs/results.md).
     ranked = sorted(
         (idea for idea in export["ideas"]
-         if not idea["hidden"] and idea["activity_id"] not in held and idea["votes"]),
-        key=lambda idea: (-idea["votes"], idea["id"]))
+         if not idea["hidden"] and idea["activity_id"] not in held and _total(idea)),
+        key=lambda idea: (-_total(idea), idea["id"]))
     return {
         "id": workshop["id"],
         "title": workshop["title"],
@@ -40,12 +43,18 @@ def overview(export: dict) -> dict:
         "phase": workshop["phase"],
         "current_activity": None if current is None else {
             "kind": current["kind"], "title": current["title"]},
-        "participants": len(export["participants"]),
+        "participants": len(people),
         "by_type": {t.value: types.get(t.value, 0) for t in OrganisationType},
         "results_revealed": revealed,
-        "top_ideas": [{"text": idea["text"], "votes": idea["votes"]}
+        "top_ideas": [{"text": idea["text"], "votes": idea["votes"],
+                       "hands": idea.get("hands") or 0, "total": _total(idea)}
                       for idea in ranked[:TOP_IDEAS]] if revealed else [],
     }
+
+
+def _total(idea: dict) -> int:
+    # An export from before hand tallies has no total: its phone votes are all its votes.
+    return idea.get("total", idea["votes"]) or 0
 
 
 def by_type_in_all(overviews: list[dict]) -> dict[str, int]:

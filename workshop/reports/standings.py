@@ -26,7 +26,8 @@ class VoteStanding:
 
 @dataclass(frozen=True)
 class Standings:
-    """Ranks of the ideas in the running, and votes by organisation type."""
+    """Ranks of the ideas in the running (by phone votes and hands together), and phone
+    votes by organisation type (hands have none)."""
 
     ranks: dict[int, int]
     everything: VoteStanding
@@ -48,6 +49,9 @@ def standings_of(export: dict) -> Standings | None:
     standing = [idea["id"] for idea in export["ideas"] if not idea["hidden"]]
     everything = by_type((idea_id, kind) for idea_id, kind, _ in votes)
     tallied = {idea_id: sum(c.values()) for idea_id, c in everything.per_idea.items()}
+    # Ranked by the total, as every screen ranks (docs/results.md, "Hand votes").
+    for tally in export.get("hand_tallies", []):
+        tallied[tally["idea_id"]] = tallied.get(tally["idea_id"], 0) + tally["hands"]
     per_vote = []
     for activity in export["agenda"]:
         if activity["kind"] != ActivityKind.VOTE.value:

@@ -22,6 +22,7 @@ from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
 from ..domain.people import OrganisationType
+from .formats import table_names
 from .labels import Words
 from .standings import Standings, standings_of
 from .zones import zone_of
@@ -60,6 +61,7 @@ class _Reading:
     ideas: dict[int, dict] = field(default_factory=dict)
     clusters: dict[int, dict] = field(default_factory=dict)
     activities: dict[int, dict] = field(default_factory=dict)
+    tables: dict[int, str] = field(default_factory=dict)
     idea_decisions: dict[int, dict] = field(default_factory=dict)
     cluster_decisions: dict[int, dict] = field(default_factory=dict)
     standings: Standings | None = None
@@ -77,6 +79,7 @@ class _Reading:
             ideas={i["id"]: i for i in export["ideas"]},
             clusters={c["id"]: c for c in export["clusters"]},
             activities={a["id"]: a for a in export["agenda"]},
+            tables=table_names(export),
             idea_decisions={d["idea_id"]: d for d in decisions if d.get("idea_id") is not None},
             cluster_decisions={d["cluster_id"]: d for d in decisions
                                if d.get("cluster_id") is not None},
@@ -172,9 +175,11 @@ def _workbook(exports: list[dict], language: str, *, series: bool) -> bytes:
 
 
 def _ideas_header(words: Words, zone: str) -> list[str]:
-    return [words("idea_id"), words("rank"), words("idea"), words("votes"),
+    return [words("idea_id"), words("rank"), words("idea"), words("phone_votes"),
+            words("hand_votes"), words("total_votes"),
             *(words("votes_of_type", type=words.type(t)) for t in TYPES),
-            words("cluster"), words("question"), words("author_type"), words("author_name"),
+            words("cluster"), words("question"), words("table"), words("author_type"),
+            words("author_name"), words("entered_on_behalf"), words("entered_by"),
             words("decision"), _timed(words("posted_at"), zone), words("hidden")]
 
 
@@ -190,15 +195,27 @@ def _ideas_rows(reading: _Reading) -> Iterator[list]:
         per_type = reading.by_type(idea["id"])
         yield [
             idea["id"], ranks.get(idea["id"]), idea["text"], idea["votes"],
+            *_hands_and_total(reading, idea),
             *(None if reading.hidden else per_type.get(t, 0) for t in TYPES),
             cluster["name"] if cluster else "",
             reading.question(idea["activity_id"]),
+            reading.tables.get(idea.get("table_id"), ""),
             words.type(author.get("organisation_type", "")),
             author.get("organisation_name", ""),
+            words.yes_no(idea.get("entered_on_behalf", False)),
+            words.entered_by(idea),
             words.outcome(decision["outcome"]) if decision else "",
             _local(idea["created_at"], reading.zone),
             words.yes_no(idea["hidden"]),
         ]
+
+
+def _hands_and_total(reading: _Reading, idea: dict) -> list:
+    if reading.hidden:
+        return [None, None]
+    # An export from before hand tallies: its total is its phone votes.
+    hands = idea.get("hands") or 0
+    return [hands, idea.get("total", (idea["votes"] or 0) + hands)]
 
 
 # Clusters ------------------------------------------------------------------------------------
@@ -206,8 +223,9 @@ def _ideas_rows(reading: _Reading) -> Iterator[list]:
 
 def _clusters_header(words: Words, zone: str) -> list[str]:
     return [words("cluster"), words("question"), words("position"), words("idea_count"),
-            words("votes"), *(words("votes_of_type", type=words.type(t)) for t in TYPES),
-            words("decision")]
+            words("phone_votes"), words("hand_votes"), words("total_votes"),
+            *(words("votes_of_type", type=words.type(t)) for t in TYPES),
+            words("decision"), words("table")]
 
 
 def _clusters_rows(reading: _Reading) -> Iterator[list]:
@@ -220,8 +238,10 @@ def _clusters_rows(reading: _Reading) -> Iterator[list]:
 
     def sums(ideas: list[dict]) -> list:
         if reading.hidden:
-            return [len(ideas), None, *(None for _ in TYPES)]
+            return [len(ideas), None, None, None, *(None for _ in TYPES)]
+        added = [_hands_and_total(reading, i) for i in ideas]
         return [len(ideas), sum(i["votes"] or 0 for i in ideas),
+                sum(hands for hands, _ in added), sum(total for _, total in added),
                 *(sum(reading.by_type(i["id"]).get(t, 0) for i in ideas) for t in TYPES)]
 
     for cluster in reading.export["clusters"]:
@@ -229,16 +249,17 @@ def _clusters_rows(reading: _Reading) -> Iterator[list]:
         decision = reading.cluster_decisions.get(cluster["id"])
         yield [cluster["name"], activity.get("prompt", "") if activity else "",
                cluster["position"], *sums(members.get(cluster["id"], [])),
-               words.outcome(decision["outcome"]) if decision else ""]
-    yield [words("not_grouped"), "", None, *sums(members.get(None, [])), ""]
-    yield [words("total"), "", None, *sums(reading.export["ideas"]), ""]
+               words.outcome(decision["outcome"]) if decision else "",
+               reading.tables.get(cluster.get("table_id"), "")]
+    yield [words("not_grouped"), "", None, *sums(members.get(None, [])), "", ""]
+    yield [words("total"), "", None, *sums(reading.export["ideas"]), "", ""]
 
 
 # Votes by organisation type ------------------------------------------------------------------
 
 
 def _by_type_header(words: Words, zone: str) -> list[str]:
-    return [words("vote"), words("idea_id"), words("idea"), words("votes"),
+    return [words("vote"), words("idea_id"), words("idea"), words("phone_votes"),
             *(words("votes_of_type", type=words.type(t)) for t in TYPES),
             *(words("share_of_type", type=words.type(t)) for t in TYPES),
             words("common_ground")]
@@ -266,6 +287,39 @@ def _by_type_rows(reading: _Reading) -> Iterator[list]:
                    *(_Share(per_type.get(t, 0) / cast[t]) if cast.get(t) else None
                      for t in TYPES),
                    reading.words.yes_no(idea_id in common)]
+
+
+# Tables --------------------------------------------------------------------------------------
+
+
+def _tables_header(words: Words, zone: str) -> list[str]:
+    return [words("table"), words("position"),
+            *(words("participants_of_type", type=words.type(t)) for t in TYPES),
+            words("participants"), words("idea_count"), words("on_behalf_count")]
+
+
+def _tables_rows(reading: _Reading) -> Iterator[list]:
+    tables = reading.export.get("tables", [])
+    if not tables:
+        return
+    # Stand-ins for paper notes are nobody: only people are counted.
+    people = [p for p in reading.export["participants"] if not p.get("on_paper")]
+    ideas = reading.export["ideas"]
+    for table in tables:
+        yield [table["name"], table["position"],
+               *_seated_and_posted([p for p in people if p.get("table_id") == table["id"]],
+                                   [i for i in ideas if i.get("table_id") == table["id"]])]
+    # Those at no table (or at one since deleted), so that the rows add up to the total.
+    known = {table["id"] for table in tables}
+    yield [reading.words("no_table"), None,
+           *_seated_and_posted([p for p in people if p.get("table_id") not in known],
+                               [i for i in ideas if i.get("table_id") not in known])]
+    yield [reading.words("total"), None, *_seated_and_posted(people, ideas)]
+
+
+def _seated_and_posted(people: list[dict], ideas: list[dict]) -> list:
+    return [*(sum(1 for p in people if p["organisation_type"] == t) for t in TYPES),
+            len(people), len(ideas), sum(1 for i in ideas if i.get("entered_on_behalf"))]
 
 
 # Decisions -----------------------------------------------------------------------------------
@@ -299,7 +353,7 @@ def _agenda_header(words: Words, zone: str) -> list[str]:
     return [words("position"), words("kind"), words("title"), words("prompt"),
             words("minutes"), words("closes_when_time_up"), words("private"),
             words("vote_budget"), words("votes_per_idea"), words("takes_from"),
-            words("vote_clusters")]
+            words("vote_clusters"), words("at_tables"), _timed(words("merged_at"), zone)]
 
 
 def _agenda_rows(reading: _Reading) -> Iterator[list]:
@@ -317,7 +371,10 @@ def _agenda_rows(reading: _Reading) -> Iterator[list]:
                activity.get("vote_budget"), activity.get("votes_per_idea"),
                source["title"] if source else "",
                "; ".join(reading.clusters.get(c, {}).get("name", str(c)) for c in clusters)
-               if clusters else ""]
+               if clusters else "",
+               words.yes_no(activity.get("at_tables", False)),
+               _local(activity["merged_at"], reading.zone) if activity.get("merged_at")
+               else None]
 
 
 # Audit log -----------------------------------------------------------------------------------
@@ -348,6 +405,7 @@ _SHEETS: tuple[tuple[str, Callable, Callable], ...] = (
     ("sheet_ideas", _ideas_header, _ideas_rows),
     ("sheet_clusters", _clusters_header, _clusters_rows),
     ("sheet_by_type", _by_type_header, _by_type_rows),
+    ("sheet_tables", _tables_header, _tables_rows),
     ("sheet_decisions", _decisions_header, _decisions_rows),
     ("sheet_agenda", _agenda_header, _agenda_rows),
     ("sheet_audit", _audit_header, _audit_rows),

@@ -17,9 +17,15 @@ What the round trip export -> restore -> export keeps, and what differs by natur
   rows'), and every reference to them; `workshop.join_code`; `exported_at`.
 - By nature: `workshop.joins_locked` is true (nobody joins a restored workshop); the audit
   log ends with one more row, `workshop.restore`, by the importer; a decision's
-  `decided_by` is null (it named an account of another installation); an activity's
-  `cluster_ids` leave out clusters deleted before the export (the file has no such
-  cluster to restore).
+  `decided_by`, a hand tally's `entered_by` and an idea's `entered_by` naming a facilitator
+  are null (each named an account of another installation; the idea stays "entered on
+  behalf", its author being a stand-in, and the log's `idea.enter` row still names them);
+  an activity's `cluster_ids` leave out clusters deleted before the export (the file has no
+  such cluster to restore).
+
+Tables, seats, hosts, the stand-in authors of paper notes, the table of every idea and
+cluster, who typed a note in (a table host), brainstorms at tables and when they were merged,
+and the hand tallies come back as they were.
 """
 
 from __future__ import annotations
@@ -40,9 +46,11 @@ from ..models import (
     Cluster,
     Decision,
     Facilitator,
+    HandTally,
     Idea,
     IdeaMerge,
     Participant,
+    Table,
     Vote,
     Workshop,
     utcnow,
@@ -61,8 +69,9 @@ def restore_workshop(session: Session, facilitator: Facilitator,
     document, time = restorable.document, restorable.time
     now = utcnow()
     workshop = _new_workshop(session, facilitator, document["workshop"], time, now)
-    activities = _activities(session, workshop, document["agenda"], now)
-    clusters = _clusters(session, workshop, document["clusters"], activities, now)
+    activities = _activities(session, workshop, document["agenda"], time, now)
+    tables = _tables(session, workshop, document.get("tables", []), now)
+    clusters = _clusters(session, workshop, document["clusters"], activities, tables, now)
     for entry in document["agenda"]:
         activity = activities[entry["id"]]
         activity.source_activity_id = activities[entry["source_activity_id"]].id \
@@ -72,9 +81,13 @@ def restore_workshop(session: Session, facilitator: Facilitator,
     current = document["workshop"]["current_activity_id"]
     workshop.current_activity_id = activities[current].id if current is not None else None
     session.flush()
-    people = _participants(session, workshop, document["participants"], time)
-    ideas = _ideas(session, workshop, document, people, activities, clusters, time)
+    people = _participants(session, workshop, document["participants"], tables, time)
+    for entry in document.get("tables", []):
+        if entry["host"] is not None:
+            tables[entry["id"]].host_id = people[entry["host"]]
+    ideas = _ideas(session, workshop, document, people, activities, clusters, tables, time)
     _votes(session, workshop, document["votes"], people, ideas, activities, time)
+    _hand_tallies(session, workshop, document.get("hand_tallies", []), ideas, activities, time)
     _decisions(session, workshop, document.get("decisions", []), ideas, clusters, time)
     _audit_rows(session, workshop, document["audit_log"], people, time)
     audit.record(session, Actor(workshop.id, facilitator_id=facilitator.id), "workshop.restore",
@@ -96,6 +109,7 @@ def _new_workshop(session: Session, facilitator: Facilitator, data: dict, time,
             input_paused=data["input_paused"], anonymous=data["anonymous"],
             time_zone=data.get("time_zone", "Europe/Helsinki"),
             results_public=data.get("results_public", True),
+            tables_by_choice=data.get("tables_by_choice", False),
             archived_at=now, restored_at=now,
         )
         try:
@@ -107,10 +121,10 @@ def _new_workshop(session: Session, facilitator: Facilitator, data: dict, time,
     raise DomainError("join_code_exhausted", "could not draw a free join code")
 
 
-def _activities(session: Session, workshop: Workshop, agenda: list[dict],
+def _activities(session: Session, workshop: Workshop, agenda: list[dict], time,
                 now: datetime) -> dict[int, Activity]:
     made = {}
-    for entry in agenda:
+    for index, entry in enumerate(agenda):
         activity = Activity(
             workshop_id=workshop.id, position=entry["position"], kind=entry["kind"],
             title=entry["title"], prompt=entry["prompt"],
@@ -119,6 +133,8 @@ def _activities(session: Session, workshop: Workshop, agenda: list[dict],
             # The file says only whether it was revealed: the restore is when it was.
             revealed_at=now if entry["revealed"] else None,
             vote_budget=entry["vote_budget"], votes_per_idea=entry["votes_per_idea"],
+            at_tables=entry.get("at_tables", False),
+            merged_at=time(f"agenda[{index}].merged_at"),
             created_at=now,
         )
         session.add(activity)
@@ -127,13 +143,28 @@ def _activities(session: Session, workshop: Workshop, agenda: list[dict],
     return made
 
 
+def _tables(session: Session, workshop: Workshop, tables: list[dict],
+            now: datetime) -> dict[int, Table]:
+    made = {}
+    for entry in tables:
+        # Its host is set once the people are there; its own fact number starts again.
+        table = Table(workshop_id=workshop.id, name=entry["name"], position=entry["position"],
+                      sequence=0, client_key=f"restored-{entry['id']}", created_at=now)
+        session.add(table)
+        made[entry["id"]] = table
+    session.flush()
+    return made
+
+
 def _clusters(session: Session, workshop: Workshop, clusters: list[dict],
-              activities: dict[int, Activity], now: datetime) -> dict[int, Cluster]:
+              activities: dict[int, Activity], tables: dict[int, Table],
+              now: datetime) -> dict[int, Cluster]:
     made = {}
     for entry in clusters:
         cluster = Cluster(
             workshop_id=workshop.id, name=entry["name"], position=entry["position"],
             activity_id=_mapped(activities, entry["activity_id"]),
+            table_id=_mapped(tables, entry.get("table_id")),
             client_key=f"restored-{entry['id']}", created_at=now)
         session.add(cluster)
         made[entry["id"]] = cluster
@@ -142,7 +173,7 @@ def _clusters(session: Session, workshop: Workshop, clusters: list[dict],
 
 
 def _participants(session: Session, workshop: Workshop, people: list[dict],
-                  time) -> dict[str, int]:
+                  tables: dict[int, Table], time) -> dict[str, int]:
     if not people:
         return {}
     rows = [{
@@ -154,6 +185,8 @@ def _participants(session: Session, workshop: Workshop, people: list[dict],
         "organisation_name": person["organisation_name"],
         "language": "",
         "joined_at": time(f"participants[{index}].joined_at"),
+        "table_id": _mapped(tables, person.get("table_id")),
+        "on_paper": person.get("on_paper", False),
     } for index, person in enumerate(people)]
     ids = _inserted(session, Participant, rows)
     return {person["pseudonym"]: new_id for person, new_id in zip(people, ids, strict=True)}
@@ -161,7 +194,7 @@ def _participants(session: Session, workshop: Workshop, people: list[dict],
 
 def _ideas(session: Session, workshop: Workshop, document: dict, people: dict[str, int],
            activities: dict[int, Activity], clusters: dict[int, Cluster],
-           time) -> dict[int, int]:
+           tables: dict[int, Table], time) -> dict[int, int]:
     positions = {idea_id: index for cluster in document["clusters"]
                  for index, idea_id in enumerate(cluster["idea_ids"])}
     rows: list[tuple[int, dict]] = []
@@ -176,6 +209,10 @@ def _ideas(session: Session, workshop: Workshop, document: dict, people: dict[st
             "position": positions.get(idea["id"], 0), "created_at": created,
             "edited_at": time(f"ideas[{index}].edited_at"),
             "edited_by_facilitator": idea["edited_by_facilitator"],
+            "table_id": _mapped(tables, idea.get("table_id")),
+            # A host of the file is a participant here too; a facilitator's account is not.
+            "entered_by_participant_id": people.get(
+                (idea.get("entered_by") or {}).get("participant")),
         }))
         for other in idea["merged_ideas"]:
             # The file keeps only its words and author: it stood where the idea it joined does.
@@ -184,6 +221,8 @@ def _ideas(session: Session, workshop: Workshop, document: dict, people: dict[st
                 "activity_id": activity_id, "hidden": False, "cluster_id": None,
                 "position": 0, "created_at": created, "edited_at": None,
                 "edited_by_facilitator": False,
+                "table_id": _mapped(tables, other.get("table_id")),
+                "entered_by_participant_id": None,
             }))
             merges.setdefault(idea["id"], []).append(other["id"])
     # In the order of the file's ids, so that the new ids keep the order exports list.
@@ -214,6 +253,19 @@ def _votes(session: Session, workshop: Workshop, votes: list[dict], people: dict
                                                                    vote["activity_id"]),
         "client_key": f"restored-{index}", "created_at": time(f"votes[{index}].created_at"),
     } for index, vote in enumerate(votes)])
+
+
+def _hand_tallies(session: Session, workshop: Workshop, tallies: list[dict],
+                  ideas: dict[int, int], activities: dict[int, Activity], time) -> None:
+    if not tallies:
+        return
+    session.execute(insert(HandTally), [{
+        "workshop_id": workshop.id, "activity_id": activities[tally["activity_id"]].id,
+        "idea_id": ideas[tally["idea_id"]], "hands": tally["hands"],
+        # It named an account of the installation the file came from.
+        "entered_by": None,
+        "updated_at": time(f"hand_tallies[{index}].updated_at"),
+    } for index, tally in enumerate(tallies)])
 
 
 def _decisions(session: Session, workshop: Workshop, decisions: list[dict],

@@ -15,6 +15,7 @@ from ..client_messages import ORGANISATION_TYPE_NAMES, OUTCOME_NAMES
 from ..domain.decisions import parse_due_on
 from ..extensions import db
 from ..models import Workshop
+from ..reports.gather import entered_on_behalf
 from ..services.decisions import public_results
 from .participants import workshop_by_typed_code
 
@@ -38,8 +39,13 @@ def public_page(code: str):
         return render_template("error.html", heading=_l("Results not public"),
                                message=NOT_PUBLIC), 404
     decisions = [_in_words(decision) for decision in shown["decisions"]]
+    results = shown["results"]
+    if results:
+        # Paper notes are marked "entered on behalf" wherever they are shown.
+        paper = entered_on_behalf(db.session, workshop.id, [line["idea_id"] for line in results])
+        results = [{**line, "on_behalf": line["idea_id"] in paper} for line in results]
     response = current_app.make_response(render_template(
-        "public_results.html", title=shown["title"], results=shown["results"],
+        "public_results.html", title=shown["title"], results=results,
         decisions=decisions))
     # Asked again each time: once the facilitator closes the page, no cache may still show it.
     response.headers["Cache-Control"] = "no-cache"
