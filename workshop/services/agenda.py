@@ -380,4 +380,5 @@ def _described(activity: Activity) -> dict:
     payload = activity_payload(activity)
     return {name: payload[name] for name in (
         "kind", "title", "prompt", "duration_seconds", "closes_when_time_up", "private",
-        "at_tables", "vote_budget", "votes_per_idea", "source_activity_id", "cluster_ids", "position")}
+        "at_tables", "vote_budget", "votes_per_idea", "source_activity_id", "cluster_ids",
+        "position")}

@@ -91,7 +91,9 @@ def participants_of(session: Session, actor: Actor) -> list[dict]:
             "votes": votes.get(person.id, 0),
             "removed": person.removed_at is not None,
         }
-        for number, person in enumerate(people, start=1)
+        # Numbered with the stand-ins of paper notes, as the exports number their authors;
+        # listed without them: they are no one to remove or erase.
+        for number, person in enumerate(people, start=1) if not person.on_paper
     ]
 
 

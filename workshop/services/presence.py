@@ -85,7 +85,8 @@ def presence_payload(session: Session, workshop_id: int) -> dict:
     for organisation_type, count in online:
         by_type[organisation_type] = count
     joined = session.execute(
-        select(func.count()).select_from(Participant).where(Participant.workshop_id == workshop_id)
+        select(func.count()).select_from(Participant).where(
+            Participant.workshop_id == workshop_id, Participant.on_paper.is_(False))
     ).scalar_one()
     return {"online": sum(by_type.values()), "by_organisation_type": by_type, "joined": joined}
 
