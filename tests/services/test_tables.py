@@ -323,3 +323,21 @@ def test_a_post_to_an_open_brainstorm_still_goes_to_everyone(session, three_tabl
     assert [(f.name, f.audience) for f in facts] == [("idea.posted", Audience.WORKSHOP)]
     assert idea["table_id"] is not None  # the table is kept all the same
     assert "For the whole room" in _idea_texts(session, people[5])
+
+
+def test_a_phone_that_missed_its_tables_fact_gets_a_snapshot_on_its_catch_up(session,
+                                                                           three_tables):
+    _workshop, _board, _tables, people = three_tables
+    me = snapshot.snapshot(session, people[0])
+    since, table_seq = me["seq"], me["me"]["table_seq"]
+
+    caught_up, _ = snapshot.sync(session, people[0], since=since, table_seq=table_seq)
+    _post(session, people[1], "Said while I was away")
+    behind, _ = snapshot.sync(session, people[0], since=since, table_seq=table_seq)
+    elsewhere, _ = snapshot.sync(session, people[2], since=since,
+                                 table_seq=snapshot.snapshot(session, people[2])["me"]["table_seq"])
+
+    assert caught_up["missed"] == []
+    assert "missed" not in behind
+    assert [i["text"] for i in behind["ideas"]] == ["Said while I was away"]
+    assert elsewhere["missed"] == []  # another table's idea is nothing it missed

@@ -108,7 +108,8 @@ class Command:
 
 
 REGISTRY: dict[str, Command] = {
-    "workshop.sync": Command((Field("since", int, nullable=True, optional=True),),
+    "workshop.sync": Command((Field("since", int, nullable=True, optional=True),
+                              Field("table_seq", int, nullable=True, optional=True)),
                              snapshot.sync),
     "idea.post": Command((KEY, TEXT), ideas.post_idea),
     "idea.edit": Command((IDEA_ID, TEXT), ideas.edit_idea),

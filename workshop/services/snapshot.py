@@ -46,22 +46,27 @@ PARTS: tuple[SnapshotPart, ...] = (
 )
 
 
-def sync(session: Session, actor: Actor, since: int | None = None) -> tuple[dict, list[Fact]]:
+def sync(session: Session, actor: Actor, since: int | None = None,
+         table_seq: int | None = None) -> tuple[dict, list[Fact]]:
     """What a (re)connecting screen needs: the facts it missed since `since`, else a snapshot.
 
     Facilitators always get the snapshot: it also carries presence, which is not logged. A
-    catch-up is only ever what the reader could have heard and may still see. Either answer
-    carries the server's clock, read last: a screen sets its own by it to count down a timer.
+    catch-up is only ever what the reader could have heard and may still see; a phone at a
+    table that missed one of its table's facts (`table_seq` behind) gets a snapshot, as a
+    table's facts are not logged. Either answer carries the server's clock, read last: a
+    screen sets its own by it to count down a timer.
     """
-    answer, facts = _missed_or_snapshot(session, actor, since)
+    answer, facts = _missed_or_snapshot(session, actor, since, table_seq)
     return {**answer, "server_now": timer.moment(utcnow())}, facts
 
 
-def _missed_or_snapshot(session: Session, actor: Actor,
-                        since: int | None) -> tuple[dict, list[Fact]]:
+def _missed_or_snapshot(session: Session, actor: Actor, since: int | None,
+                        table_seq: int | None) -> tuple[dict, list[Fact]]:
     if since is not None and not actor.is_facilitator:
         readable_workshop(session, actor)
         me = participant_of(session, actor)
+        if tables.table_seq_of(session, me) != (table_seq or 0):
+            return snapshot(session, actor), []
         missed = missed_facts(session, actor.workshop_id, since, me.joined_at)
         # Moderation is not replayed: a fact about an idea hidden, deleted or edited since it
         # was logged would show what this reader may no longer see.

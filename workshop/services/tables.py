@@ -228,10 +228,18 @@ def snapshot_part(session: Session, actor: Actor, workshop: Workshop) -> dict:
     me = participant_of(session, actor)
     table = session.get(Table, me.table_id) if me.table_id is not None else None
     part["me"] = {"table_id": me.table_id,
-                  "table_seq": table.sequence if table is not None else 0,
+                  "table_seq": table_seq_of(session, me),
                   "host_of": table.id if table is not None and table.host_id == me.id
                   else None}
     return part
+
+
+def table_seq_of(session: Session, participant: Participant) -> int:
+    """The last number the participant's table gave its facts (0: no table, or none yet)."""
+    if participant.table_id is None:
+        return 0
+    return session.execute(select(Table.sequence).where(
+        Table.id == participant.table_id)).scalar_one_or_none() or 0
 
 
 def hosted_table(session: Session, actor: Actor) -> Table:
