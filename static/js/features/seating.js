@@ -164,6 +164,7 @@ export function mountSeating(store, connection) {
   const ideaRows = new Map(); // idea id -> row
   let seatedBefore; // the table id drawn last (undefined before the first snapshot)
   let heldBefore = null;
+  let noTableSaid = ""; // the refusal said under the post form, until this phone has a table
 
   function state() {
     return store.state;
@@ -227,6 +228,8 @@ export function mountSeating(store, connection) {
     if (seatedBefore !== undefined && seatedBefore !== id) {
       announce(mine ? say("seat_you_are_at", { table: mine.name }) : say("seat_unseated"));
       if (mine) setText(ui.choiceError, "");
+      if (mine && noTableSaid && ui.postFeedback.textContent === noTableSaid) setText(ui.postFeedback, "");
+      if (mine) noTableSaid = "";
     }
     seatedBefore = id;
   }
@@ -472,6 +475,7 @@ export function mountSeating(store, connection) {
       }
       if (item.name === "idea.post" && error.code === "no_table") {
         setText(ui.postFeedback, words);
+        noTableSaid = words;
         return true;
       }
       if (item.name === "idea.enter") {
