@@ -77,6 +77,8 @@ ERROR_MESSAGES = {
     "no_table": _l("This brainstorm is at tables: please choose a table or wait to be seated."),
     "not_brainstorm": _l("Ideas go into a brainstorm: choose one."),
     "too_many_tables": _l("A workshop has at most %(most)s tables."),
+    "tables_not_merged": _l("Bring the tables together first: ideas of different tables are "
+                            "merged once the tables are merged into the plenary."),
 }
 
 

@@ -341,3 +341,18 @@ def test_a_phone_that_missed_its_tables_fact_gets_a_snapshot_on_its_catch_up(ses
     assert "missed" not in behind
     assert [i["text"] for i in behind["ideas"]] == ["Said while I was away"]
     assert elsewhere["missed"] == []  # another table's idea is nothing it missed
+
+
+def test_ideas_of_two_tables_are_merged_only_after_the_tables_are(session, three_tables):
+    workshop, board, _tables, people = three_tables
+    first = _post(session, people[0], "Bike racks")[0]["id"]
+    second = _post(session, people[2], "Bike racks!")[0]["id"]
+    payload = {"key": "m", "idea_ids": [first, second], "into_idea_id": first}
+
+    with refused("tables_not_merged"):
+        run(session, "idea.merge", board, payload)
+    session.rollback()
+    run(session, "brainstorm.merge", board, {"activity_id": workshop.current_activity_id})
+    merged, _ = run(session, "idea.merge", board, payload)
+
+    assert merged["merged_idea_ids"] == [second]

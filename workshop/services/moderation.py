@@ -18,13 +18,14 @@ from sqlalchemy.orm import Session
 from ..domain.errors import DomainError
 from ..domain.ideas import check_merge, clean_idea_text, votes_over_cap
 from ..domain.phases import Phase, tallies_visible
+from ..domain.private_brainstorm import AT_TABLES
 from ..domain.protocol import Audience, Fact, count_due
 from ..models import Activity, Idea, IdeaMerge, Participant, Vote, Workshop, utcnow
 from . import audit, presence
 from .access import Actor, workshop_for_change
 from .clusters import clusters_of
 from .merges import delete_ideas, standing_payload, undo
-from .private_brainstorm import holds_back, routed_facts
+from .private_brainstorm import holding_now, holds_back, routed_facts
 from .sequence import stamp
 from .votes import results, vote_in_focus
 
@@ -57,6 +58,11 @@ def merge_ideas(session: Session, actor: Actor, key: str, idea_ids: list, into_i
         # The idea that stays would carry a private idea's author and id onto every phone.
         raise DomainError("idea_private", "an unrevealed private idea merges only with its own "
                           "brainstorm's ideas")
+    tables = {ideas[i].table_id for i in idea_ids}
+    if len(tables) > 1 and any(holding_now(session, q) == AT_TABLES for q in questions):
+        # The idea that stays would carry another table's words and author to its table.
+        raise DomainError("tables_not_merged", "ideas of different tables are merged after "
+                          "the tables are merged into the plenary")
     holding = session.scalars(select(IdeaMerge.into_idea_id).where(
         IdeaMerge.into_idea_id.in_(away_ids), IdeaMerge.undone_at.is_(None))).first()
     if holding is not None:
