@@ -20,7 +20,7 @@ from ..domain.ideas import check_merge, clean_idea_text, votes_over_cap
 from ..domain.phases import Phase, tallies_visible
 from ..domain.private_brainstorm import AT_TABLES
 from ..domain.protocol import Audience, Fact, count_due
-from ..models import Activity, Idea, IdeaMerge, Participant, Vote, Workshop, utcnow
+from ..models import Activity, Idea, IdeaMerge, Participant, Table, Vote, Workshop, utcnow
 from . import audit, presence
 from .access import Actor, workshop_for_change
 from .clusters import clusters_of
@@ -178,6 +178,8 @@ def remove_participant(session: Session, actor: Actor, participant_id: int,
                  after={"removed": True, "ideas_removed": remove_ideas and bool(idea_ids)},
                  subject_participant_id=participant.id)
     participant.removed_at = utcnow()
+    # A removed host hosts no more: their table's groups wait for a new one.
+    session.execute(update(Table).where(Table.host_id == participant.id).values(host_id=None))
     facts: list[Fact] = []
     if remove_ideas and idea_ids:
         facts += delete_ideas(session, workshop.id, idea_ids)
