@@ -251,6 +251,44 @@ def test_a_fact_lost_on_the_way_to_a_table_is_caught_up(screens, tupa):
     expect(phone.locator("#ideas-count")).to_have_text("Ideas: 2")
 
 
+def test_a_phone_back_from_a_cut_catches_up_with_its_table(screens, tupa):
+    workshop, board, _brainstorm, tables = room_with_tables(tupa)
+    line = {"cut": False, "sockets": [], "syncs": []}
+
+    def from_page(server, message):
+        if isinstance(message, str) and '"workshop.sync"' in message:
+            line["syncs"].append(message)
+        server.send(message)
+
+    def route(socket):
+        server = socket.connect_to_server()
+        line["sockets"].append((socket, server))
+        server.on_message(lambda message: None if line["cut"] else socket.send(message))
+        socket.on_message(lambda message: from_page(server, message))
+
+    phone = phone_of(screens, tupa, workshop, "city",
+                     before_opening=lambda page: page.route_web_socket("**/socket.io/**", route))
+    mate = tupa.phone(workshop, tupa.join(workshop, organisation_type="company"))
+    for person in (phone.participant_id, mate.sync()["me"]["participant_id"]):
+        board.ok("table.seat", {"participant_id": person, "table_id": tables["Koivu"]})
+    expect(phone.locator("#my-table")).to_have_text("You are at Koivu")
+
+    # The line goes quiet, the table says something, then the connection drops.
+    line["cut"] = True
+    mate.ok("idea.post", {"key": "away", "text": "Sanottu poissa ollessa"})
+    phone.wait_for_timeout(300)
+    line["cut"] = False
+    synced = len(line["syncs"])
+    for socket, server in line["sockets"]:
+        server.close()
+        socket.close()
+    # Back, the phone says which of its table's facts it heard last: the answer is a snapshot.
+    expect(idea_on(phone, "Sanottu poissa ollessa")).to_be_visible()
+    assert '"table_seq":0' in line["syncs"][synced], line["syncs"][synced:]
+    mate.ok("idea.post", {"key": "after", "text": "Sanottu palattua"})
+    expect(idea_on(phone, "Sanottu palattua")).to_be_visible()
+
+
 def test_phone_results_tell_hands_and_phone_votes_apart(screens, tupa):
     workshop = tupa.workshop(phase="posting")
     board = tupa.board(workshop)

@@ -238,9 +238,6 @@ export class Connection {
     this.state = this.everConnected ? "reconnected" : "connected";
     this.everConnected = true;
     this.showStatus();
-    // A table's facts are not logged for a catch-up: only a snapshot brings back what the
-    // table said while this phone was away.
-    if (this.tableId !== null) this.wantWhole = true;
     if (this.state === "reconnected") {
       this.reconnectedTimer = window.setTimeout(() => {
         if (this.state === "reconnected") {
@@ -299,6 +296,9 @@ export class Connection {
     while (this.socket.connected) {
       // A screen that has drawn the workshop before asks only for what it missed since.
       const payload = this.lastSeq === null || whole ? {} : { since: this.lastSeq };
+      // A table's facts are not logged: the server answers with a snapshot when this phone's
+      // table has told anything since the last number it heard.
+      if (payload.since !== undefined && this.tableId !== null) payload.table_seq = this.tableSeqs.get(this.tableId) ?? null;
       sentAt = Date.now();
       answer = await this.ask("workshop.sync", payload, SYNC_WAIT_MS);
       answeredAt = Date.now();
