@@ -14,9 +14,10 @@ from arrange import as_facilitator, browser, signed_in
 from openpyxl import load_workbook
 
 from workshop.extensions import db
-from workshop.models import Workshop
+from workshop.models import Idea, IdeaMerge, Workshop
 from workshop.reports.formats import CSV_COLUMNS, ideas_csv, ideas_excel_csv, workshop_json
 from workshop.reports.gather import workshop_export
+from workshop.reports.series import overview
 from workshop.reports.workbook import workshop_workbook
 from workshop.worker import worker
 
@@ -299,3 +300,36 @@ def test_without_hands_the_public_results_say_votes_as_before(app, room):
 
     assert "hand votes" not in text and "ranked by the total" not in text
     assert "Rank 1 Votes: 2 Penkit pysäkeille" in text
+
+
+def test_hands_on_an_idea_merged_into_another_count_on_that_one(app, room):
+    workshop, made, _export = room()
+    lights, shelters = made["ideas"]["lights"], made["ideas"]["shelters"]
+    with app.app_context():
+        session = db.session
+        merge = IdeaMerge(workshop_id=workshop.id, into_idea_id=lights, text_before="Valot",
+                          client_key="m1")
+        session.add(merge)
+        session.flush()
+        session.get(Idea, shelters).merge_id = merge.id
+        export, _ = workshop_export(session, as_facilitator(workshop))
+        session.rollback()
+
+    document = json.loads(workshop_json(export))
+    # One tally of both ideas' hands, where the merged idea is listed: 5 + 2.
+    assert [(t["idea_id"], t["hands"]) for t in document["hand_tallies"]] == [(lights, 7)]
+    idea = next(i for i in document["ideas"] if i["id"] == lights)
+    assert (idea["hands"], idea["total"], idea["merged_ideas"][0]["table_id"]) == (
+        7, 8, made["tables"]["two"])
+
+
+def test_a_series_counts_people_not_stand_ins_and_ranks_by_the_total(room):
+    _workshop, _made, export = room()
+    seen = overview(export)
+
+    assert seen["participants"] == 4
+    assert seen["by_type"] == {"city": 2, "company": 1, "research": 1, "citizen": 0,
+                               "other": 0}
+    assert [(i["text"], i["votes"], i["hands"], i["total"]) for i in seen["top_ideas"]] == [
+        ("Valot paperilta", 1, 5, 6), ("Lämmitetyt katokset", 1, 2, 3),
+        ("Penkit pysäkeille", 2, 0, 2)]
