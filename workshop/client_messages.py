@@ -382,6 +382,7 @@ CLIENT_MESSAGES = {
     "hand_votes": _l("Hand votes"),
     "hand_votes_hint": _l("Hands raised in the room for each idea of \u201c%(title)s\u201d. They "
                           "are shown beside the phones' votes, and added up."),
+    "count_hands": _l("Count hands for each idea"),
     "hands_label": _l("Hands"),
     "hands_named": _l("Hands: %(idea)s"),
     "save_hands_named": _l("Save: %(idea)s"),

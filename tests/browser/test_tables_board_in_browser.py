@@ -119,6 +119,8 @@ def test_three_tables_brainstorm_apart_merge_and_count_hands(screens, tupa):
     expect(counts).to_be_hidden()
     expect(idea_on(presenter, AT_STATION)).to_be_visible()
     duplicates = desk.get_by_role("region", name="Likely duplicates")
+    # The Merge button went with the merge: the keyboard is taken to what it brought.
+    expect(duplicates.get_by_role("heading", name="Likely duplicates")).to_be_focused()
     pair = duplicates.get_by_role("listitem").filter(has_text=AT_STATION).filter(has_text=BY_STATION).first
     expect(pair).to_be_visible()
     assert violations(desk) == []
@@ -159,7 +161,11 @@ def test_three_tables_brainstorm_apart_merge_and_count_hands(screens, tupa):
         phone.ok("vote.cast", {"key": uuid.uuid4().hex, "idea_id": ideas[SHADE]})
     phones[2].ok("vote.cast", {"key": uuid.uuid4().hex, "idea_id": ideas[PAPER]})
     hands = desk.get_by_role("region", name="Hand votes")
+    count = hands.get_by_role("button", name="Count hands for each idea")
+    expect(count).to_have_attribute("aria-expanded", "false")
+    count.click()
     field = hands.get_by_label(f"Hands: {PAPER}")
+    expect(hands.get_by_role("spinbutton").first).to_be_focused()
     field.fill("8")
     hands.get_by_role("button", name=f"Save: {PAPER}").click()
     expect(field).to_have_value("8")

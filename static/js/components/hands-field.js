@@ -21,9 +21,22 @@ export class HandsPanel {
     this.rows = new Map(); // idea id -> the elements of its row
     this.heading = element("h2", { text: say("hand_votes"), attrs: { id: "hands-heading" } });
     this.intro = element("p", { className: "hint", attrs: { id: "hands-hint" } });
-    this.list = element("ul", { className: "hands-list", attrs: { "aria-labelledby": "hands-heading" } });
+    this.list = element("ul", { className: "hands-list", attrs: { id: "hands-list", "aria-labelledby": "hands-heading" } });
+    // Most rooms vote on phones only: the fields open when asked for, or when hands were counted.
+    this.opened = false;
+    this.toggle = element("button", {
+      text: say("count_hands"), attrs: { type: "button", "aria-expanded": "false", "aria-controls": "hands-list", "data-focus": "hands-toggle" },
+    });
+    this.toggle.addEventListener("click", () => {
+      this.opened = !this.opened;
+      this.drawOpen();
+      if (this.opened) {
+        const first = this.list.querySelector("input");
+        if (first) first.focus();
+      }
+    });
     this.node = element("section", { className: "hands-panel", attrs: { "aria-labelledby": "hands-heading" } }, [
-      this.heading, this.intro, this.list,
+      this.heading, this.intro, element("div", { className: "button-row" }, [this.toggle]), this.list,
     ]);
     this.node.hidden = true;
     host.append(this.node);
@@ -85,11 +98,23 @@ export class HandsPanel {
     return true;
   }
 
+  drawOpen() {
+    const open = this.opened || this.counted;
+    this.list.hidden = !open;
+    this.toggle.hidden = Boolean(this.counted);
+    setAttr(this.toggle, "aria-expanded", open ? "true" : "false");
+  }
+
   /** Draw the tallies of `vote` (an activity, or null to hide) for these ideas. */
   draw(state, vote, ideas) {
+    if (this.vote && vote && this.vote.id !== vote.id) this.opened = false;
     this.vote = vote;
     this.node.hidden = !vote || ideas.length === 0;
     if (!vote) return;
+    // Once hands are counted in this vote the fields stay open: there is something to change.
+    this.counted = ideas.some((idea) => handsFor(state, vote.id, idea.id) > 0);
+    if (this.counted && document.activeElement === this.toggle) this.list.querySelector("input")?.focus();
+    this.drawOpen();
     setText(this.intro, say("hand_votes_hint", { title: vote.title }));
     const nodes = ideas.map((idea) => {
       const row = this.rowFor(idea);

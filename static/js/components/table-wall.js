@@ -9,6 +9,13 @@ import { ideaName } from "../features/ideas.js";
 import { heldAtTables, ideasByTable, standingDuplicates, tableName } from "../features/tables.js";
 import { IdeaCards } from "./idea-card.js";
 
+// The board's own card of the same idea is on the page too: ids stay with that one.
+function withoutIds(node) {
+  if (node.id) node.removeAttribute("id");
+  for (const inner of node.querySelectorAll("[id]")) inner.removeAttribute("id");
+  return node;
+}
+
 const PERCENT = new Intl.NumberFormat(document.documentElement.lang || undefined, { style: "percent" });
 
 /**
@@ -88,7 +95,7 @@ export class TableWall {
       const section = this.sectionFor(table ? table.id : "none");
       setText(section.name, table ? table.name : say("ideas_of_no_table"));
       setText(section.count, say("ideas_count", { count: ideas.length }));
-      placeChildren(section.list, ideas.map((idea) => this.cards.draw(idea)));
+      placeChildren(section.list, ideas.map((idea) => withoutIds(this.cards.draw(idea))));
       section.empty.hidden = ideas.length > 0;
       return section.node;
     });

@@ -255,6 +255,8 @@ export class TablesPanel {
     const text = error.message || say("action_failed");
     const payload = item.payload || {};
     if (item.name === "table.create") {
+      // The refused name comes back into the field, to be changed.
+      this.nameInput.value = payload.name || this.nameInput.value;
       this.refuseHere(this.nameProblem, this.nameInput, text, "table-name-hint");
       return true;
     }

@@ -177,7 +177,7 @@ function tablesMerged(activityId) {
   announce(say("tables_merged", { title: activity ? activity.title : "" }));
   // The Merge button went with the merge: the keyboard goes to the likely duplicates.
   const active = document.activeElement;
-  if (!active || active === document.body || !active.isConnected) {
+  if (!active || active === document.body || !active.isConnected || active.closest("[hidden]")) {
     if (!tableWall.focusDuplicates()) ui.ideasHeading.focus();
   }
 }
