@@ -61,6 +61,12 @@ def test_three_tables_brainstorm_apart_merge_and_count_hands(screens, tupa):
         panel.get_by_role("button", name="Add table").click()
         expect(listed).to_have_count(number)
         expect(name).to_be_focused()
+    # Letting participants choose is one switch, told to every screen.
+    choosing = panel.get_by_label("Participants choose their table on their phones")
+    choosing.check()
+    board.wait_for("tables.changed", where=lambda payload: payload["tables_by_choice"])
+    choosing.uncheck()
+    board.wait_for("tables.changed", where=lambda payload: not payload["tables_by_choice"])
     panel.get_by_role("button", name="Assign automatically").click()
     for number in (1, 2, 3):
         expect(listed.nth(number - 1)).to_contain_text(f"Table {number}")

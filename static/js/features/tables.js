@@ -131,7 +131,7 @@ export const tables = {
       ...state,
       tables: byPosition(Array.isArray(snapshot.tables) ? snapshot.tables : []),
       tablesByChoice: Boolean(snapshot.tables_by_choice),
-      peopleListed: Array.isArray(snapshot.participants),
+      peopleListed: Array.isArray(snapshot.participants || snapshot.people),
       seats: seatMap(snapshot.seats),
       duplicates: [],
       hands: new Map(),
