@@ -260,6 +260,9 @@ def test_the_report_shows_hands_apart_ranks_by_the_total_and_marks_paper_notes(a
     assert ("2 ideas were typed in from paper notes on behalf of their writers, marked "
             "“(entered on behalf)”. Typed in by facilitators: 1; by table hosts: 1.") in text
     assert "Hand votes (7 in all) were counted in the room" in text
+    # What each table brought: its leading idea in the vote, by the total.
+    assert ("Each table's leading idea Table Rank Idea Total Pöytä 1 3 Penkit pysäkeille 2 "
+            "=Pöytä 2 1 Valot paperilta (entered on behalf) 6") in text
 
 
 def test_the_report_pdf_says_the_same(app, room, tmp_path):
