@@ -336,3 +336,29 @@ def test_a_series_counts_people_not_stand_ins_and_ranks_by_the_total(room):
     assert [(i["text"], i["votes"], i["hands"], i["total"]) for i in seen["top_ideas"]] == [
         ("Valot paperilta", 1, 5, 6), ("Lämmitetyt katokset", 1, 2, 3),
         ("Penkit pysäkeille", 2, 0, 2)]
+
+
+def test_a_tie_is_by_the_total_and_a_vote_of_hands_only_is_reported():
+    from .test_report import _plain_export, _shaped
+
+    export = _plain_export()
+    # The first vote: idea 1 has 3 phone votes, idea 2 has 3; two hands lift idea 1 to 5.
+    export["hand_tallies"] = [{"activity_id": 3, "idea_id": 1, "hands": 2, "entered_by": None,
+                               "updated_at": "2026-03-14T09:00:00+00:00"}]
+    first = _shaped(export)["votes"][0]
+    assert first["charts"][0].rows == (("1. Idea 1", 3, 2, 5), ("2. Idea 2", 3, 0, 3))
+    # Votes by organisation type stay the phones' own: hands have no type.
+    assert sum(sum(row[1:-1]) for row in first["charts"][1].rows) == 6
+
+    # Two phone votes of idea 2 against two hands of idea 1: the same total, one rank,
+    # in posting order.
+    export["votes"] = [v for v in export["votes"] if v["activity_id"] != 3 or v["idea_id"] == 2
+                       and v["participant"] == "p2"]
+    first = _shaped(export)["votes"][0]
+    assert first["charts"][0].rows == (("1. Idea 1", 0, 2, 2), ("1. Idea 2", 2, 0, 2))
+
+    # Hands counted in a vote nobody voted in on a phone: the vote is still reported.
+    export["votes"] = []
+    first = _shaped(export)["votes"][0]
+    assert (first["votes_cast"], first["hands"]) == (0, 2)
+    assert first["charts"][0].rows == (("1. Idea 1", 0, 2, 2),)
