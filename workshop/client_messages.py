@@ -367,6 +367,8 @@ CLIENT_MESSAGES = {
     "duplicate_dismiss": _l("Dismiss"),
     "duplicate_dismiss_named": _l("Dismiss: %(a)s / %(b)s"),
     "duplicate_dismissed": _l("The pair was dismissed."),
+    "paper_for_table": _l("Enter from paper"),
+    "paper_for_table_named": _l("Enter from paper: %(name)s"),
     "paper_dialog_heading": _l("Enter ideas from paper"),
     "paper_dialog_intro": _l("Each note is marked \u201centered on behalf\u201d, with your name. "
                              "The dialog stays open for the next note."),

@@ -98,6 +98,14 @@ def test_three_tables_brainstorm_apart_merge_and_count_hands(screens, tupa):
     expect(idea_on(columns[1], LIBRARY)).to_be_visible()
     expect(idea_on(columns[2], BY_STATION)).to_be_visible()
     expect(idea_on(columns[3], SHADE)).to_be_visible()
+    # A table's stack of paper notes: the dialog opens with that table chosen.
+    from_paper = columns[3].get_by_role("button", name="Enter from paper: Table 3")
+    from_paper.click()
+    paper = desk.get_by_role("dialog", name="Enter ideas from paper")
+    expect(paper.get_by_label("Table", exact=True)).to_have_value(str(third))
+    expect(paper.get_by_label("Text of the note")).to_be_focused()
+    desk.keyboard.press("Escape")
+    expect(from_paper).to_be_focused()
     # A table with ideas stays (they keep it); the refusal is said at the table's controls.
     desk.once("dialog", lambda dialog: dialog.accept())
     listed.nth(0).get_by_role("button", name="Delete table: Table 1").click()

@@ -21,11 +21,13 @@ const PERCENT = new Intl.NumberFormat(document.documentElement.lang || undefined
 /**
  * The tables' view drawn into `host`; `merge(activity)` is asked to merge (after the
  * facilitator confirmed), `compare(ideas)` opens a pair in the merge dialog, `away()` puts
- * the keyboard somewhere sensible when the last pair was dismissed.
+ * the keyboard somewhere sensible when the last pair was dismissed, `enter(tableId)` opens
+ * the paper dialog for a table.
  */
 export class TableWall {
-  constructor(host, { merge, compare, away }) {
+  constructor(host, { merge, compare, away, enter }) {
     this.host = host;
+    this.enter = enter;
     this.compare = compare;
     this.focusAfterDuplicates = away;
     this.sections = new Map(); // table id (or "none") -> the elements of its section
@@ -69,7 +71,14 @@ export class TableWall {
       list: element("ul", { className: "idea-list", attrs: { "aria-labelledby": `${uid}-name` } }),
       empty: element("p", { className: "column-empty", text: say("table_no_ideas_yet") }),
     };
-    section.node.append(element("div", { className: "column-head" }, [section.name, section.count]), section.empty, section.list);
+    section.node.append(element("div", { className: "column-head" }, [section.name, section.count]));
+    if (key !== "none") {
+      // A stack of paper notes from one table: the dialog opens with that table chosen.
+      section.paper = element("button", { className: "button-quiet", text: say("paper_for_table"), attrs: { type: "button", "data-focus": `${uid}-paper` } });
+      section.paper.addEventListener("click", () => this.enter(key));
+      section.node.append(element("div", { className: "button-row" }, [section.paper]));
+    }
+    section.node.append(section.empty, section.list);
     if (key === "none") section.node.classList.add("is-ungrouped");
     this.sections.set(key, section);
     return section;
@@ -94,6 +103,7 @@ export class TableWall {
     const wanted = shown.map(({ table, ideas }) => {
       const section = this.sectionFor(table ? table.id : "none");
       setText(section.name, table ? table.name : say("ideas_of_no_table"));
+      if (section.paper) setAttr(section.paper, "aria-label", say("paper_for_table_named", { name: table.name }));
       setText(section.count, say("ideas_count", { count: ideas.length }));
       placeChildren(section.list, ideas.map((idea) => withoutIds(this.cards.draw(idea))));
       section.empty.hidden = ideas.length > 0;

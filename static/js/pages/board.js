@@ -132,6 +132,10 @@ const tableWall = new TableWall($("table-wall"), {
   merge: mergeTables,
   compare: (pair) => mergeDialog.open(pair.slice().sort((a, b) => a.id - b.id)),
   away: () => ui.ideasHeading.focus(),
+  enter: (tableId) => {
+    clearNotice();
+    paperDialog.open(store.state.tables, tableId);
+  },
 });
 const handsPanel = new HandsPanel($("hands-host"), { set: setHands });
 const paperDialog = new PaperDialog({ enter: enterFromPaper });
