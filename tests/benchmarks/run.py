@@ -497,7 +497,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="the short development variant")
     parser.add_argument("--only", default="",
-                        help="comma-separated scenario names (report-pdf: the report's case)")
+                        help="comma-separated scenario names (report-pdf: the report's case, "
+                             "tables: 300 phones at 30 tables)")
     parser.add_argument("--databases", default="",
                         help="sqlite,postgresql (default: both when a PostgreSQL URL is known)")
     parser.add_argument("--postgresql-url", default=os.environ.get("TEST_DATABASE_URL"))
@@ -582,6 +583,20 @@ def main() -> None:
                     f"Machine busy before the run: {busy} % of a CPU\n"
             except (RuntimeError, OSError, TimeoutError, subprocess.TimeoutExpired) as error:
                 text_report += f"\n\n### {kind}: report-pdf\n\nFailed: {error}\n"
+    # The tables case: 300 phones at 30 tables, then the same phones as one room (tables.py).
+    if not args.only or "tables" in args.only.split(","):
+        import tables as tables_case  # noqa: PLC0415 (its own case, with its own server)
+
+        for kind in kinds:
+            print(f"{kind} tables ...", file=sys.stderr, flush=True)
+            busy = wait_for_quiet(args.quiet_wait)
+            try:
+                case = tables_case.one_case(kind, tree, Path(tempfile.mkdtemp(
+                    prefix="tupa-tables-bench-")), args.postgresql_url, args.quick)
+                text_report += "\n\n" + tables_case.report(kind, case) + \
+                    f"Machine busy before the run: {busy} % of a CPU\n"
+            except (RuntimeError, OSError, TimeoutError, subprocess.TimeoutExpired) as error:
+                text_report += f"\n\n### {kind}: tables\n\nFailed: {error}\n"
     print(text_report)
     if args.report:
         args.report.write_text(text_report + "\n")
