@@ -251,6 +251,10 @@ def test_the_report_shows_hands_apart_ranks_by_the_total_and_marks_paper_notes(a
     assert "2. Lämmitetyt katokset 1 2 3" in text
     assert "3. Penkit pysäkeille 2 0 2" in text
     assert "7 hand votes were counted in the room" in text
+    # By organisation type, and the clusters: each says whose votes it counts.
+    assert "The numbers of the chart: Phone votes per idea by organisation type" in text
+    assert "Votes per cluster: phones and hands Cluster Phone votes Hand votes Total" in text
+    assert "Pöydän 1 ryhmä 2 0 2" in text
     assert "Ideas are ranked by the total of phone votes and hand votes" in text
     # Four people took part; the two stand-ins for paper notes are nobody.
     assert "Participants 4" in text

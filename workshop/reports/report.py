@@ -293,6 +293,8 @@ def _vote_sections(export: dict, activities: dict, shown: list[dict], type_of: d
         prefix = f"vote{number}"
         top = [r for r in ranked[:TOP_IDEAS] if r.votes > 0]
         label = _("Idea")
+        # By organisation type the sums are the phones' alone: hands have no type.
+        typed_total = _("Phone votes") if hands else _("All votes")
         if hands:
             # Two parts of one bar, each with its number: never one figure for both.
             ranked_chart = charts.stacked_bars(
@@ -311,29 +313,47 @@ def _vote_sections(export: dict, activities: dict, shown: list[dict], type_of: d
                 description=_("The %(count)s ideas with the most votes, most first.",
                               count=len(top)))
         by_type_chart = charts.stacked_bars(
-            f"{prefix}-by-type", _("Votes per idea by organisation type"),
+            f"{prefix}-by-type",
+            _("Phone votes per idea by organisation type") if hands
+            else _("Votes per idea by organisation type"),
             [(f"{r.rank}. {texts[r.idea_id]}", results.per_idea.get(r.idea_id, Counter()))
              for r in top],
-            voting, label_heading=label, total_heading=_("All votes"),
+            voting, label_heading=label, total_heading=typed_total,
             description=_("How the votes of each organisation type went to the leading "
                           "ideas."))
         cluster_counts: dict[int | None, Counter] = {}
+        cluster_hands: Counter = Counter()
         for idea in over:
             counted = results.per_idea.get(idea["id"])
-            if idea["cluster_id"] is not None and counted:
-                cluster_counts.setdefault(idea["cluster_id"], Counter()).update(counted)
-        clusters_ranked = sorted(cluster_counts.items(),
-                                 key=lambda item: (-sum(item[1].values()), item[0]))
+            if idea["cluster_id"] is not None and (counted or hands[idea["id"]]):
+                cluster_counts.setdefault(idea["cluster_id"], Counter()).update(counted or {})
+                cluster_hands[idea["cluster_id"]] += hands[idea["id"]]
+        # By all their votes, hands too, as the ideas are ranked.
+        clusters_ranked = sorted(cluster_counts.items(), key=lambda item: (
+            -(sum(item[1].values()) + cluster_hands[item[0]]), item[0]))
         clusters_ranked = clusters_ranked[:TOP_CLUSTERS]
         cluster_items = [(cluster_names.get(cid, ""), counts) for cid, counts in clusters_ranked]
-        cluster_totals = charts.ranked_bars(
-            f"{prefix}-clusters", _("Votes per cluster"),
-            [(name, sum(counts.values())) for name, counts in cluster_items],
-            label_heading=_("Cluster"), value_heading=_("Votes"),
-            description=_("All votes given to the ideas of each cluster."))
+        if hands:
+            cluster_totals = charts.stacked_bars(
+                f"{prefix}-clusters", _("Votes per cluster: phones and hands"),
+                [(cluster_names.get(cid, ""), {"phones": sum(counts.values()),
+                                               "hands": cluster_hands[cid]})
+                 for cid, counts in clusters_ranked],
+                [("phones", _("Phone votes")), ("hands", _("Hand votes"))],
+                label_heading=_("Cluster"), total_heading=_("Total"),
+                description=_("All phone votes and hand votes given to the ideas of each "
+                              "cluster."))
+        else:
+            cluster_totals = charts.ranked_bars(
+                f"{prefix}-clusters", _("Votes per cluster"),
+                [(name, sum(counts.values())) for name, counts in cluster_items],
+                label_heading=_("Cluster"), value_heading=_("Votes"),
+                description=_("All votes given to the ideas of each cluster."))
         cluster_types = charts.stacked_bars(
-            f"{prefix}-clusters-by-type", _("Votes per cluster by organisation type"),
-            cluster_items, voting, label_heading=_("Cluster"), total_heading=_("All votes"),
+            f"{prefix}-clusters-by-type",
+            _("Phone votes per cluster by organisation type") if hands
+            else _("Votes per cluster by organisation type"),
+            cluster_items, voting, label_heading=_("Cluster"), total_heading=typed_total,
             description=_("How the votes of each organisation type went to the clusters."))
         ground = common_ground(results, [idea["id"] for idea in over])
         sections.append({
