@@ -1,7 +1,8 @@
 // Tables on the phone: where this participant sits, choosing a table while the facilitator
 // lets people choose, a brainstorm held by table (each phone sees its own table's ideas until
 // the facilitator merges them into the plenary), and a table host's grouping of the table's
-// ideas and typing in of paper notes.
+// ideas and typing in of paper notes. Hands counted in the room (the hybrid room's other
+// input) keep the phone's results lines apart: phones' votes, hands, and their sum.
 //
 // The server decides who sees what: a phone holds only what it was told. A move to another
 // table comes as seats.changed, on which the connection asks for a fresh snapshot.
@@ -202,7 +203,6 @@ export function mountSeating(store, connection) {
   function choose(event) {
     event.preventDefault();
     const picked = ui.choiceList.querySelector("input:checked");
-    setAttr(ui.choiceList, "aria-invalid", null);
     if (!picked) {
       setText(ui.choiceError, say("seat_choose_first"));
       const first = ui.choiceList.querySelector("input");
@@ -238,19 +238,17 @@ export function mountSeating(store, connection) {
 
   function drawNote(now, mine) {
     const brainstorm = tableBrainstorm(now);
-    const seatedPhone = Boolean(now.me && typeof now.me.participant_id === "number");
+    const participant = Boolean(now.me && typeof now.me.participant_id === "number");
     let text = "";
-    if (brainstorm && seatedPhone) {
+    if (brainstorm && participant) {
       if (mine) text = say("seat_ideas_held");
       else text = say(now.seating.byChoice && now.seating.tables.length ? "seat_choose_to_post" : "seat_wait");
     }
     ui.note.hidden = !text;
     setText(ui.note, text);
     // The merge, said once: every table's ideas arrive together.
-    const current = currentActivity(now);
-    const merged = heldBefore !== null && !brainstorm && current
-      && (now.seating.merged.has(heldBefore) || (activityById(now, heldBefore) || {}).merged);
-    if (merged) announce(say("seat_tables_merged"));
+    const before = heldBefore === null ? null : activityById(now, heldBefore);
+    if (!brainstorm && before && (before.merged || now.seating.merged.has(before.id))) announce(say("seat_tables_merged"));
     heldBefore = brainstorm ? brainstorm.id : null;
   }
 
@@ -286,7 +284,7 @@ export function mountSeating(store, connection) {
         ]),
       ]);
       form.hidden = true;
-      const line = element("p", { className: "table-group-line" }, [name, " ", count]);
+      const line = element("p", { className: "table-group-line" }, [name, " · ", count]);
       const buttons = element("div", { className: "button-row" }, [rename, remove]);
       row = { node: element("li", { className: "table-group" }, [line, buttons, form]), name, count, rename, remove, input, form, buttons, cluster };
       rename.addEventListener("click", () => openRename(row));
