@@ -48,6 +48,7 @@ let drawWaiting = false;
 const PEOPLE_RESYNC_MS = 5000;
 let peopleResyncAt = 0;
 let peopleResyncTimer = null;
+let peopleAsked = "";
 
 const $ = (id) => document.getElementById(id);
 const ui = {
@@ -161,7 +162,10 @@ function seeNewPeople() {
   const listed = state.people.filter((person) => !person.removed).length;
   const joined = state.presence ? state.presence.joined : listed;
   if (!unknownSeated && joined <= listed) return;
-  if (peopleResyncTimer) return;
+  // Asked once per count: a count the list can never reach must not ask again and again.
+  const asking = `${joined}:${Array.from(state.seats.keys()).join(",")}`;
+  if (peopleResyncTimer || asking === peopleAsked) return;
+  peopleAsked = asking;
   const wait = Math.max(peopleResyncAt + PEOPLE_RESYNC_MS - Date.now(), 0);
   peopleResyncTimer = window.setTimeout(() => {
     peopleResyncTimer = null;
