@@ -417,7 +417,7 @@ def test_board_and_presenter_get_their_page_data(app, make_facilitator, make_wor
             "organisation_types": ["city", "company", "research", "citizen", "other"],
             "outcomes": ["pilot", "investigate", "park", "already_done"],
             "organisation_name_max_length": 120, "next_step_max_length": 500,
-                "table_name_max_length": 60,
+            "table_name_max_length": 60,
         },
         "join_code": f"{workshop.join_code[:4]}-{workshop.join_code[4:]}",
         "join_url": f"http://localhost/w/{workshop.join_code}", "qr_url": f"{base}/qr.svg",
