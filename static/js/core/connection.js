@@ -85,6 +85,14 @@ function fingerprint(text) {
   return hash.toString(16);
 }
 
+// The table a table's fact is about: it says so itself, or its idea does; else it is the
+// table of the room this socket sits in.
+function tableOf(payload, sittingAt) {
+  if (typeof payload.table_id === "number") return payload.table_id;
+  if (payload.idea && typeof payload.idea.table_id === "number") return payload.idea.table_id;
+  return sittingAt;
+}
+
 /**
  * Commands waiting for the server's answer, in order, in localStorage. Every change reads
  * storage afresh, so two tabs of one person add to the same list without losing each other's.
@@ -392,7 +400,9 @@ export class Connection {
    * then asks for a whole snapshot, since a table's facts are not kept for a catch-up.
    */
   receiveAtTable(name, payload) {
-    const table = typeof payload.table_id === "number" ? payload.table_id : this.tableId;
+    const table = tableOf(payload, this.tableId);
+    // Told to the table this phone has just left, before its snapshot moved it: not its own.
+    if (this.participantId !== null && table !== this.tableId) return;
     const last = this.tableSeqs.get(table);
     const tseq = payload.tseq;
     if (last !== undefined && tseq <= last) return;
