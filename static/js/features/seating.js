@@ -88,8 +88,9 @@ export function hostedTableId(state) {
 
 /** True while this brainstorm's ideas are kept to their tables (at tables, not yet merged). */
 export function heldAtTables(state, activity) {
-  return Boolean(activity && activity.kind === BRAINSTORM && activity.at_tables
-    && !activity.merged && !state.seating.merged.has(activity.id));
+  // A screen without the seating part (the board, the projector) goes by the agenda alone.
+  const mergedHere = Boolean(state.seating && state.seating.merged.has(activity && activity.id));
+  return Boolean(activity && activity.kind === BRAINSTORM && activity.at_tables && !activity.merged && !mergedHere);
 }
 
 /** The brainstorm held at tables that the room is working on now (posting or grouping), or null. */
@@ -103,7 +104,8 @@ export function tableBrainstorm(state) {
 /**
  * A clusters.changed as a whole list. One that names a table replaces only that table's
  * groups; one that does not replaces every cluster but the groups of tables still held,
- * which only a table's own facts (or the merge's full list) change.
+ * which only a table's own facts (or the merge's full list) change. Every screen that hears
+ * a table's clusters.changed (the facilitators' too) needs this before the clusters reducer.
  */
 export function withTableGroups(state, payload) {
   const list = Array.isArray(payload.clusters) ? payload.clusters : [];
