@@ -12,6 +12,7 @@ from ..domain.protocol import Audience, Fact
 from ..models import Activity, Idea, Participant, utcnow
 from . import audit
 from .access import Actor, workshop_for_change
+from .agenda import agenda_payload
 from .clusters import clusters_of
 from .merges import merged_into
 from .payloads import activity_payload, idea_payload
@@ -77,6 +78,10 @@ def merge_into_plenary(session: Session, actor: Actor,
     facts = [Fact("ideas.revealed", workshop.id, {"activity_id": activity.id, "ideas": shown}),
              Fact("clusters.changed", workshop.id,
                   {"clusters": clusters_of(session, workshop.id)}),
+             # Every screen's agenda marks the brainstorm merged: it holds nothing back now.
+             Fact("agenda.changed", workshop.id,
+                  {"agenda": agenda_payload(session, workshop.id),
+                   "current_activity_id": workshop.current_activity_id}),
              Fact("duplicates.flagged", workshop.id,
                   {"activity_id": activity.id, "duplicates": duplicates},
                   Audience.FACILITATORS)]

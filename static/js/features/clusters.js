@@ -1,7 +1,9 @@
 // Clusters: the facilitator's groups of ideas, in order, each with its ideas in order.
 // The server sends the whole list on every change (clusters.changed).
 
+import { activityById } from "./agenda.js";
 import { heldBack } from "./private.js";
+import { heldAtTables } from "./tables.js";
 
 /**
  * Take a new cluster list. The server leaves hidden ideas off it, and the ideas of a private
@@ -28,6 +30,29 @@ function withClusters(state, list) {
   return { ...state, clusters, ideas };
 }
 
+/**
+ * The whole list a clusters.changed means. One that names a table replaces only that table's
+ * groups; one that names none replaces every cluster but the groups of tables still held,
+ * which only their table's own facts (or the merge's full list) change. Every screen hears
+ * both kinds: a phone its own table's, the facilitators' screens every table's.
+ */
+function withTableGroups(state, payload) {
+  const list = Array.isArray(payload.clusters) ? payload.clusters : [];
+  if (typeof payload.table_id === "number") {
+    return state.clusters.filter((cluster) => cluster.table_id !== payload.table_id).concat(list);
+  }
+  const told = new Set(list.map((cluster) => cluster.id));
+  const held = (cluster) => {
+    const activity = state.agenda ? activityById(state, cluster.activity_id) : null;
+    // A phone hears the merge (ideas.revealed) before the agenda says so.
+    const mergedHere = Boolean(state.seating && state.seating.merged
+      && state.seating.merged.has(cluster.activity_id));
+    return heldAtTables(activity) && !mergedHere;
+  };
+  return list.concat(state.clusters.filter((cluster) => typeof cluster.table_id === "number"
+    && !told.has(cluster.id) && held(cluster)));
+}
+
 function withoutIdea(state, ideaId) {
   if (!state.clusters.some((cluster) => cluster.idea_ids.includes(ideaId))) return state;
   return {
@@ -43,7 +68,7 @@ export const clusters = {
   initial: { clusters: [] },
   snapshot: (state, snapshot) => ({ ...state, clusters: snapshot.clusters.map((c) => ({ ...c })) }),
   facts: {
-    "clusters.changed": (state, payload) => withClusters(state, payload.clusters),
+    "clusters.changed": (state, payload) => withClusters(state, withTableGroups(state, payload)),
     "idea.deleted": (state, payload) => withoutIdea(state, payload.idea_id),
   },
 };

@@ -101,23 +101,6 @@ export function tableBrainstorm(state) {
   return heldAtTables(state, brainstorm) ? brainstorm : null;
 }
 
-/**
- * A clusters.changed as a whole list. One that names a table replaces only that table's
- * groups; one that does not replaces every cluster but the groups of tables still held,
- * which only a table's own facts (or the merge's full list) change. Every screen that hears
- * a table's clusters.changed (the facilitators' too) needs this before the clusters reducer.
- */
-export function withTableGroups(state, payload) {
-  const list = Array.isArray(payload.clusters) ? payload.clusters : [];
-  if (typeof payload.table_id === "number") {
-    return { ...payload, clusters: state.clusters.filter((c) => c.table_id !== payload.table_id).concat(list) };
-  }
-  const told = new Set(list.map((cluster) => cluster.id));
-  const kept = state.clusters.filter((cluster) => typeof cluster.table_id === "number" && !told.has(cluster.id)
-    && heldAtTables(state, activityById(state, cluster.activity_id)));
-  return { ...payload, clusters: list.concat(kept) };
-}
-
 /** The "Entered on behalf" mark of an idea typed in from paper, or "" for any other idea. */
 export function enteredOnBehalf(idea) {
   if (!idea.on_paper) return "";

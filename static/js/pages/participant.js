@@ -18,7 +18,7 @@ import { decisions, namedDecisions } from "../features/decisions.js";
 import { ideaLength, ideaName, ideaTextProblem, ideas, writtenBy } from "../features/ideas.js";
 import { POSTING, VOTING, phaseOf, phases } from "../features/phases.js";
 import { mountPrivate, privacy } from "../features/private.js";
-import { mountSeating, seating, tableName, withTableGroups } from "../features/seating.js";
+import { mountSeating, seating, tableName } from "../features/seating.js";
 import { rankedResults, results } from "../features/results.js";
 import { myVotes, votes } from "../features/votes.js";
 import { MOVES_VOTES, inputPaused, moderation } from "../features/moderation.js";
@@ -64,8 +64,7 @@ const connection = new Connection(page, {
     if (name === "phase.changed") editing.clear();
     if (name === "results.revealed") announce(say("results_revealed"));
     if (name === "decision.changed" && payload.decision) announce(say("decision_made", { outcome: say(`outcome.${payload.decision.outcome}`) }));
-    // A table's groups change alone; the rest of the clusters leave the held tables' groups be.
-    store.dispatch(name, name === "clusters.changed" ? withTableGroups(store.state, payload) : payload);
+    store.dispatch(name, payload);
     if (name === "phase.changed") announce(drawnInstruction);
     if (countAgain) connection.resync();
     if (name === "input.changed") announce(say(payload.paused ? "input_paused" : "input_open_now"));
