@@ -356,3 +356,24 @@ def test_ideas_of_two_tables_are_merged_only_after_the_tables_are(session, three
     merged, _ = run(session, "idea.merge", board, payload)
 
     assert merged["merged_idea_ids"] == [second]
+
+
+def test_hands_on_an_idea_merged_into_another_count_for_that_one(session, make_workshop,
+                                                                 make_participant, add_idea):
+    workshop = make_workshop(phase="voting")
+    board = as_facilitator(workshop)
+    author, _ = make_participant(workshop)
+    stays, goes = add_idea(author, "Shade"), add_idea(author, "Shade, please")
+    vote = workshop.current_activity_id
+    run(session, "hands.set", board, {"activity_id": vote, "idea_id": goes, "hands": 7})
+
+    merged, _ = run(session, "idea.merge", board,
+                    {"key": "m", "idea_ids": [stays, goes], "into_idea_id": stays})
+    counted = votes.results(session, workshop.id,
+                            agenda.activity_in_workshop(session, workshop.id, vote))
+    run(session, "idea.unmerge", board, {"merge_id": merged["merge_id"]})
+    undone = votes.results(session, workshop.id,
+                           agenda.activity_in_workshop(session, workshop.id, vote))
+
+    assert counted == [{"idea_id": stays, "votes": 0, "hands": 7, "total": 7, "rank": 1}]
+    assert {r["idea_id"]: r["hands"] for r in undone} == {stays: 0, goes: 7}

@@ -11,7 +11,7 @@ from ..domain.errors import DomainError
 from ..domain.phases import Phase, Room, tallies_visible
 from ..domain.protocol import Fact, count_due
 from ..domain.votes import check_in_vote, check_vote_fits, rank_ideas, votes_left
-from ..models import Activity, HandTally, Idea, Participant, Vote, Workshop, utcnow
+from ..models import Activity, HandTally, Idea, IdeaMerge, Participant, Vote, Workshop, utcnow
 from .access import Actor, hold_phase, participant_of, readable_workshop
 from .private_brainstorm import in_held_brainstorm
 
@@ -210,13 +210,20 @@ def results(session: Session, workshop_id: int, vote: Activity | None = None) ->
 
 def hand_tallies(session: Session, workshop_id: int,
                  vote_id: int | None = None) -> dict[int, int]:
-    """Hands counted per idea in the room: in one vote, or in all of them."""
-    query = select(HandTally.idea_id, func.sum(HandTally.hands)).where(
-        HandTally.workshop_id == workshop_id)
+    """Hands counted per idea in the room: in one vote, or in all of them.
+
+    Hands for an idea merged into another count for the one it went into, as its phone
+    votes do (a merge moves those).
+    """
+    standing = func.coalesce(IdeaMerge.into_idea_id, HandTally.idea_id)
+    query = (select(standing, func.sum(HandTally.hands))
+             .join(Idea, Idea.id == HandTally.idea_id)
+             .outerjoin(IdeaMerge, IdeaMerge.id == Idea.merge_id)
+             .where(HandTally.workshop_id == workshop_id))
     if vote_id is not None:
         query = query.where(HandTally.activity_id == vote_id)
     return {idea_id: int(hands) for idea_id, hands in session.execute(
-        query.group_by(HandTally.idea_id))}
+        query.group_by(standing))}
 
 
 def vote_in_focus(session: Session, workshop: Workshop) -> Activity | None:

@@ -47,6 +47,17 @@ CHANGES = {
     "workshop.unarchive": _l("Took the workshop out of the archive"),
     "workshop.restore": _l("Restored the workshop from a file"),
     "workshop.series": _l("Put the workshop into a series, or took it out"),
+    "table.create": _l("Created a table"),
+    "table.rename": _l("Renamed a table"),
+    "table.delete": _l("Deleted a table"),
+    "tables.set_choice": _l("Let participants choose their table, or stopped"),
+    "tables.assign": _l("Seated participants at tables"),
+    "table.seat": _l("Moved a participant to a table"),
+    "table.choose": _l("Chose a table"),
+    "table.set_host": _l("Named a table's host"),
+    "brainstorm.merge": _l("Merged the tables' ideas into the plenary"),
+    "idea.enter": _l("Entered an idea from a paper note"),
+    "hands.set": _l("Entered hand votes"),
 }
 ERASED_PARTICIPANT = _l("a participant whose data was erased")
 
