@@ -74,12 +74,17 @@ class Worker:
     def _exchange(self, job: str, args: tuple):
         # Runs in the thread offload gives (or here, without an event loop): blocking is fine.
         self._ensure_started()
+        # Its own references: a stop() meanwhile (the app shutting down) closes them, which
+        # reads as an OSError below, rather than taking them away under this thread.
+        send, receive = self._send, self._receive
+        if send is None or receive is None:
+            raise WorkerError("the worker stopped before the job was sent")
         try:
-            self._send.send((job, args))
-            if not self._receive.poll(self.deadline):
+            send.send((job, args))
+            if not receive.poll(self.deadline):
                 self.stop()
                 raise WorkerError(f"{job} took longer than {self.deadline:.0f} s")
-            outcome, value = self._receive.recv()
+            outcome, value = receive.recv()
         except (EOFError, OSError, BrokenPipeError) as error:
             self.stop()
             raise WorkerError(f"the worker stopped: {error}") from error
