@@ -5,11 +5,11 @@ One Tupa server (run.py, eventlet). One workshop: 300 participants seated at 30 
 room, and the facilitator's board connected. Every phone joins (socket, connect, sync: the
 sync seats its socket in its table's room), then
 
-1. **tables**: the brainstorm at tables runs; each phone posts its ideas at a human pace
-   (one every few seconds, at its own offset). An idea is told to its table's phones (and
-   the board) only.
+1. **tables**: the brainstorm at tables runs; each phone posts at a human pace, one idea
+   in every 15 s (10 s with --quick) at a random moment of it. An idea is told to its
+   table's phones (and the board) only.
 2. **room**: the board goes on to the whole-room brainstorm (activity.go) and the same
-   phones post the same way; every idea is told to every phone.
+   phones post on the same schedule; every idea is told to every phone.
 
 For each part: the fan-out latency of each posted idea to the other phones that hear it
 (p50/p95/p99/max, from sending it to each phone's frame), the deliveries against those
@@ -197,15 +197,17 @@ class SeatedPhone(Phone):
 
 async def _post(phones: list[SeatedPhone], part: Part, ideas_per_phone: int,
                 duration: float, seed: int) -> None:
-    """Every phone posts its ideas a period apart, each at its own offset, with some jitter."""
+    """Every phone posts one idea in each period of the duration, at a random moment of it.
+
+    No two phones are made to post together: the room posts evenly, as people typing do.
+    """
     period = duration / ideas_per_phone
     start = time.monotonic() + 0.5
     randomness = random.Random(seed)  # noqa: S311  (a schedule, not a secret)
 
-    async def post(phone: SeatedPhone, offset: float, jitter: list[float]) -> None:
-        for n in range(ideas_per_phone):
-            at = start + (n + offset) * period + jitter[n]
-            await asyncio.sleep(max(0.0, at - time.monotonic()))
+    async def post(phone: SeatedPhone, moments: list[float]) -> None:
+        for n, moment in enumerate(moments):
+            await asyncio.sleep(max(0.0, start + (n + moment) * period - time.monotonic()))
             key = f"{part.name}.{phone.index}.{n}"
             part.sent_at[key] = time.monotonic()
             part.author_table[key] = phone.table_id
@@ -215,9 +217,7 @@ async def _post(phones: list[SeatedPhone], part: Part, ideas_per_phone: int,
             await phone.send("idea.post", {"key": key, "text": f"#k={key}# {FILLER}"},
                              answered)
 
-    await asyncio.gather(*(post(phone, randomness.random(),
-                                [randomness.uniform(-0.2, 0.2) * period
-                                 for _ in range(ideas_per_phone)])
+    await asyncio.gather(*(post(phone, [randomness.random() for _ in range(ideas_per_phone)])
                            for phone in phones))
 
 
