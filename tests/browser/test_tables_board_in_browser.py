@@ -41,13 +41,13 @@ def test_three_tables_brainstorm_apart_merge_and_count_hands(screens, tupa):
     presenter = desk.context.new_page()
     presenter.goto(f"/workshops/{workshop.id}/present")
 
-    # The brainstorm goes to tables in the agenda editor (not private: the one box unticks the other).
+    # The brainstorm goes to tables in the agenda editor (never private too: one unticks the other).
     desk.get_by_role("button", name="Edit agenda").click()
     desk.get_by_role("button", name="Edit: Brainstorm").click()
-    desk.get_by_label("Private: each participant sees only their own ideas").check()
-    at_tables = desk.get_by_label("At tables: each table sees only its own ideas")
-    at_tables.check()
-    expect(desk.get_by_label("Private: each participant sees only their own ideas")).not_to_be_checked()
+    private = desk.get_by_label("Private: each participant sees only their own ideas")
+    private.check()
+    desk.get_by_label("At tables: each table sees only its own ideas").check()
+    expect(private).not_to_be_checked()
     desk.get_by_role("button", name="Save", exact=True).click()
     wall = desk.get_by_role("region", name="At tables: Brainstorm")
     expect(wall).to_be_visible()
@@ -135,7 +135,8 @@ def test_three_tables_brainstorm_apart_merge_and_count_hands(screens, tupa):
     duplicates = desk.get_by_role("region", name="Likely duplicates")
     # The Merge button went with the merge: the keyboard is taken to what it brought.
     expect(duplicates.get_by_role("heading", name="Likely duplicates")).to_be_focused()
-    pair = duplicates.get_by_role("listitem").filter(has_text=AT_STATION).filter(has_text=BY_STATION).first
+    pair = duplicates.get_by_role("listitem").filter(has_text=AT_STATION).filter(
+        has_text=BY_STATION).first
     expect(pair).to_be_visible()
     assert violations(desk) == []
     pair.get_by_role("button", name="Compare and merge").click()
