@@ -72,6 +72,27 @@ def test_three_tables_brainstorm_apart_merge_and_count_hands(screens, tupa):
         expect(listed.nth(number - 1)).to_contain_text(f"Table {number}")
         expect(listed.nth(number - 1)).to_contain_text("Seated: 2")
 
+    # One person moved by hand, named their table's host; then everyone is seated afresh.
+    expect(panel.get_by_text("Seated: 6 of 6")).to_be_visible()
+    row = panel.get_by_role("row", name="Aino")
+    now = row.get_by_label("Table of Aino")
+    seated_at = now.evaluate("select => select.selectedOptions[0].text")
+    other = "Table 2" if seated_at != "Table 2" else "Table 3"
+    now.select_option(label=other)
+    row.get_by_role("button", name="Move: Aino").click()
+    number = int(other[-1])
+    expect(listed.nth(number - 1)).to_contain_text("Seated: 3")
+    host = listed.nth(number - 1).get_by_label(f"Host: {other}", exact=True)
+    host.select_option(label="Aino")
+    listed.nth(number - 1).get_by_role("button", name=f"Name host: {other}").click()
+    board.wait_for("tables.changed", where=lambda payload: any(
+        table["name"] == other and table["host_id"] == ids[0] for table in payload["tables"]))
+    expect(host).to_have_value(str(ids[0]))
+    panel.get_by_label("Seat everyone again, also those already seated").check()
+    panel.get_by_role("button", name="Assign automatically").click()
+    for number in (1, 2, 3):
+        expect(listed.nth(number - 1)).to_contain_text("Seated: 2")
+
     # Each table mixes the city and the company (the point of co-development).
     seats = {int(person): table for person, table in board.sync()["seats"].items()}
     assert sorted(seats) == sorted(ids)

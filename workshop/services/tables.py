@@ -225,6 +225,11 @@ def snapshot_part(session: Session, actor: Actor, workshop: Workshop) -> dict:
                   "tables_by_choice": workshop.tables_by_choice}
     if actor.is_facilitator:
         part["seats"] = {str(k): v for k, v in _all_seats(session, workshop.id).items()}
+        # Whom the board can seat and name as hosts: people, in joining order.
+        part["participants"] = [
+            {"id": p.id, "nickname": p.nickname, "organisation_type": p.organisation_type}
+            for p in session.scalars(select(Participant).where(*_people_of(workshop.id))
+                                     .order_by(Participant.joined_at, Participant.id))]
         merged = session.scalars(select(Activity.id).where(
             Activity.workshop_id == workshop.id, Activity.at_tables.is_(True),
             Activity.merged_at.is_not(None)).order_by(Activity.position, Activity.id))

@@ -34,7 +34,7 @@ export const FACTS = new Set([
   "decisions.changed",
   "tables.changed",
   "seats.changed",
-  "duplicates.found",
+  "duplicates.flagged",
   "hands.changed",
 ]);
 

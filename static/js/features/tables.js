@@ -137,8 +137,7 @@ export const tables = {
       hands: new Map(),
     };
     // Without a list of people (an older server), those seated are known by their ids.
-    const people = snapshot.participants || snapshot.people
-      || Array.from(next.seats.keys()).sort((a, b) => a - b).map((id) => ({ id }));
+    const people = snapshot.participants || [];
     next = withPeople(next, people);
     next = withDuplicates(next, snapshot.duplicates);
     for (const tally of Array.isArray(snapshot.hands) ? snapshot.hands : []) next = withHands(next, tally);
@@ -147,7 +146,6 @@ export const tables = {
   facts: {
     "tables.changed": withTables,
     "seats.changed": (state, payload) => withSeats(state, payload.seats),
-    "duplicates.found": (state, payload) => withDuplicates(state, payload.duplicates),
     "duplicates.flagged": (state, payload) => withDuplicates(state, payload.duplicates),
     "ideas.revealed": (state, payload) => mergedActivity(state, payload.activity_id),
     "hands.changed": withHands,
