@@ -93,7 +93,8 @@ def test_someone_at_no_table_cannot_post_into_a_brainstorm_at_tables(
     with refused("no_table"):
         _post(session, as_participant(loner), "Alone")
     session.rollback()
-    assert session.scalar(select(func.count()).select_from(Idea)) == 0
+    assert session.scalar(select(func.count()).select_from(Idea)
+                          .where(Idea.workshop_id == workshop.id)) == 0
 
 
 def test_merge_brings_every_idea_to_everyone_once_with_its_table(session, three_tables):
@@ -112,9 +113,11 @@ def test_merge_brings_every_idea_to_everyone_once_with_its_table(session, three_
         seen = snapshot.snapshot(session, person)["ideas"]
         assert len(seen) == 6 == len({i["id"] for i in seen})
     # Merging again changes nothing, tells nobody and logs nothing.
-    audit_rows = session.scalar(select(func.count()).select_from(AuditEntry))
+    audit_rows = session.scalar(select(func.count()).select_from(AuditEntry)
+                                .where(AuditEntry.workshop_id == workshop.id))
     assert run(session, "brainstorm.merge", board, {"activity_id": brainstorm})[1] == []
-    assert session.scalar(select(func.count()).select_from(AuditEntry)) == audit_rows
+    assert session.scalar(select(func.count()).select_from(AuditEntry)
+                          .where(AuditEntry.workshop_id == workshop.id)) == audit_rows
 
 
 def test_after_the_merge_likely_duplicates_across_tables_are_flagged(session, three_tables):
@@ -255,7 +258,8 @@ def test_paper_notes_are_marked_and_never_count_as_people(session, three_tables)
     board_view = snapshot.snapshot(session, board)
     assert str(stand_in.id) not in board_view["seats"]
     assert sum(t["seated"] for t in board_view["tables"]) == 6
-    row = session.scalars(select(AuditEntry).where(AuditEntry.command == "idea.enter")).one()
+    row = session.scalars(select(AuditEntry).where(
+        AuditEntry.workshop_id == workshop.id, AuditEntry.command == "idea.enter")).one()
     assert row.facilitator_id == board.facilitator_id
 
 
@@ -307,7 +311,9 @@ def test_hand_votes_are_shown_beside_phone_votes_and_summed(session, make_worksh
     with refused("invalid_payload"):
         run(session, "hands.set", board, {"activity_id": vote, "idea_id": hands, "hands": -1})
     session.rollback()
-    rows = session.scalars(select(AuditEntry).where(AuditEntry.command == "hands.set")).all()
+    rows = session.scalars(select(AuditEntry).where(
+        AuditEntry.workshop_id == workshop.id, AuditEntry.command == "hands.set")
+        .order_by(AuditEntry.id)).all()
     assert [(r.before, r.after) for r in rows] == [({"hands": 0}, {"hands": 12}),
                                                    ({"hands": 12}, {"hands": 0})]
 
