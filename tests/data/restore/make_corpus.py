@@ -83,9 +83,11 @@ VALID = {
 }
 
 
-def broken(change) -> bytes:
-    document = copy.deepcopy(VALID)
-    change(document)
+def broken(*changes, base: dict | None = None) -> bytes:
+    """`base` (valid.json's document unless given) with each change made to a copy."""
+    document = copy.deepcopy(VALID if base is None else base)
+    for change in changes:
+        change(document)
     return json.dumps(document, ensure_ascii=False).encode()
 
 
@@ -233,18 +235,25 @@ CASES: dict[str, tuple[bytes, str, str]] = {
 }
 
 
-def main() -> None:
-    (HERE / "valid.json").write_text(json.dumps(VALID, ensure_ascii=False, indent=2) + "\n",
-                                     encoding="utf-8")
-    folder = HERE / "broken"
+def write(valid: dict, cases: dict, valid_name: str, folder_name: str,
+          expected_name: str) -> None:
+    """The valid file, each broken one in its folder (afresh), and what each must report."""
+    (HERE / valid_name).write_text(json.dumps(valid, ensure_ascii=False, indent=2) + "\n",
+                                   encoding="utf-8")
+    folder = HERE / folder_name
+    folder.mkdir(exist_ok=True)
     for old in folder.glob("*.json"):
         old.unlink()
     expected = {}
-    for name, (raw, problem, where) in CASES.items():
+    for name, (raw, problem, where) in cases.items():
         (folder / f"{name}.json").write_bytes(raw)
         expected[f"{name}.json"] = {"problem": problem, "where": where}
-    (HERE / "expected.json").write_text(json.dumps(expected, indent=2, sort_keys=True) + "\n",
-                                        encoding="utf-8")
+    (HERE / expected_name).write_text(json.dumps(expected, indent=2, sort_keys=True) + "\n",
+                                      encoding="utf-8")
+
+
+def main() -> None:
+    write(VALID, CASES, "valid.json", "broken", "expected.json")
 
 
 if __name__ == "__main__":

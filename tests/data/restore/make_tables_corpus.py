@@ -11,12 +11,9 @@ the refusal must report (tests/services/test_restore.py).
 from __future__ import annotations
 
 import copy
-import json
-from pathlib import Path
 
-from make_corpus import VALID, T
-
-HERE = Path(__file__).parent
+from make_corpus import _DELETE, VALID, T, set_, write
+from make_corpus import broken as broken_from
 
 VALID_TABLES = copy.deepcopy(VALID)
 VALID_TABLES["workshop"]["tables_by_choice"] = False
@@ -60,28 +57,8 @@ VALID_TABLES["audit_log"].append(
      "after": {"text": "Paperilta: valot", "table_id": 30, "organisation_type": "citizen",
                "activity_id": 21}})
 
-_DELETE = object()
-
-
 def broken(*changes) -> bytes:
-    document = copy.deepcopy(VALID_TABLES)
-    for change in changes:
-        change(document)
-    return json.dumps(document, ensure_ascii=False).encode()
-
-
-def set_(path: str, value):
-    def change(document):
-        *parents, last = path.split(".")
-        target = document
-        for part in parents:
-            target = target[int(part)] if part.isdigit() else target[part]
-        key = int(last) if last.isdigit() else last
-        if value is _DELETE:
-            del target[key]
-        else:
-            target[key] = value
-    return change
+    return broken_from(*changes, base=VALID_TABLES)
 
 
 def hidden_until_the_reveal(document):
@@ -205,18 +182,7 @@ CASES: dict[str, tuple[bytes, str, str]] = {
 
 
 def main() -> None:
-    (HERE / "valid_tables.json").write_text(
-        json.dumps(VALID_TABLES, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    folder = HERE / "broken_tables"
-    folder.mkdir(exist_ok=True)
-    for old in folder.glob("*.json"):
-        old.unlink()
-    expected = {}
-    for name, (raw, problem, where) in CASES.items():
-        (folder / f"{name}.json").write_bytes(raw)
-        expected[f"{name}.json"] = {"problem": problem, "where": where}
-    (HERE / "expected_tables.json").write_text(
-        json.dumps(expected, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    write(VALID_TABLES, CASES, "valid_tables.json", "broken_tables", "expected_tables.json")
 
 
 if __name__ == "__main__":
