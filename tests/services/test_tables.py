@@ -229,6 +229,12 @@ def test_a_host_groups_their_own_tables_ideas_only(session, three_tables):
 
     told = {(f.audience, f.table_id) for f in facts + moved if f.name == "clusters.changed"}
     assert told == {(Audience.TABLE, tables[0]), (Audience.FACILITATORS, None)}
+    _, back = run(session, "cluster.move_idea", host,
+                  {"idea_id": own, "cluster_id": None, "position": 0})
+    to_table = next(f for f in back if f.audience is Audience.TABLE)
+    assert to_table.payload["clusters"][0]["idea_ids"] == []  # the table sees it leave
+    run(session, "cluster.move_idea", host, {"idea_id": own, "cluster_id": group_id,
+                                             "position": 0})
     with refused("forbidden"):
         run(session, "cluster.move_idea", host,
             {"idea_id": foreign, "cluster_id": group_id, "position": 0})

@@ -43,7 +43,8 @@ def create_cluster(session: Session, actor: Actor, key: str, name: str) -> tuple
         return {"cluster": _one(session, _cluster_by_key(session, workshop.id, key))}, []
     audit.record(session, actor, "cluster.create", {"cluster_id": cluster.id},
                  after={"name": name, **({"table_id": table_id} if table_id else {})})
-    return {"cluster": _one(session, cluster)}, _changed(session, workshop.id, cluster)
+    return {"cluster": _one(session, cluster)}, _changed(session, workshop.id, cluster.table_id,
+                                                         cluster.activity_id)
 
 
 def rename_cluster(
@@ -59,7 +60,8 @@ def rename_cluster(
                  before={"name": cluster.name}, after={"name": name})
     cluster.name = name
     session.flush()
-    return {"cluster": _one(session, cluster)}, _changed(session, workshop.id, cluster)
+    return {"cluster": _one(session, cluster)}, _changed(session, workshop.id, cluster.table_id,
+                                                         cluster.activity_id)
 
 
 def delete_cluster(session: Session, actor: Actor, cluster_id: int) -> tuple[dict, list[Fact]]:
@@ -71,8 +73,10 @@ def delete_cluster(session: Session, actor: Actor, cluster_id: int) -> tuple[dic
                  before={"name": cluster.name, "idea_ids": [idea.id for idea in members]})
     for idea in members:
         idea.cluster_id = None
-    facts = _changed(session, workshop.id, cluster, deleting=True)
-    return {"cluster_id": cluster_id}, facts
+    table_id, activity_id = cluster.table_id, cluster.activity_id
+    session.delete(cluster)
+    session.flush()
+    return {"cluster_id": cluster_id}, _changed(session, workshop.id, table_id, activity_id)
 
 
 def move_idea(
@@ -86,9 +90,8 @@ def move_idea(
     idea = idea_in_workshop(session, workshop.id, idea_id)
     if table_id is not None and idea.table_id != table_id:
         raise DomainError("forbidden", "a host groups their own table's ideas")
-    cluster = None
     if cluster_id is not None:
-        cluster = _cluster_in_workshop(session, workshop.id, cluster_id, table_id)
+        _cluster_in_workshop(session, workshop.id, cluster_id, table_id)
     if position < 0:
         raise DomainError("invalid_payload", "position must not be negative", field="position")
     audit.record(session, actor, "cluster.move_idea", {"idea_id": idea_id},
@@ -101,7 +104,8 @@ def move_idea(
         for index, member in enumerate(members):
             member.position = index
     session.flush()
-    facts = _changed(session, workshop.id, cluster)
+    # An idea held at its table moves among its table's groups: the table hears of it.
+    facts = _changed(session, workshop.id, idea.table_id, idea.activity_id)
     if holds_back(session, idea.activity_id):
         # The clusters every phone hears leave it out: the other boards hear where it went.
         facts.append(Fact("idea.edited", workshop.id, {"idea": standing_payload(session, idea)},
@@ -156,16 +160,12 @@ def clusters_of_table(session: Session, workshop_id: int, table_id: int) -> list
             for group in groups]
 
 
-def _changed(session: Session, workshop_id: int, cluster: Cluster | None = None,
-             deleting: bool = False) -> list[Fact]:
-    """Clusters reorder, so every change goes out whole: a held table's groups to that table
-    and the facilitators, every other change to the workshop."""
-    table_id = cluster.table_id if cluster is not None else None
-    held_table = table_id is not None and holding_now(session, cluster.activity_id) == AT_TABLES
-    if deleting:
-        session.delete(cluster)
-        session.flush()
-    if held_table:
+def _changed(session: Session, workshop_id: int, table_id: int | None = None,
+             activity_id: int | None = None) -> list[Fact]:
+    """Clusters reorder, so every change goes out whole: a change to a table's groups while
+    its brainstorm (`activity_id`) is held at tables to that table and the facilitators,
+    every other change to the workshop."""
+    if table_id is not None and holding_now(session, activity_id) == AT_TABLES:
         payload = {"table_id": table_id,
                    "clusters": clusters_of_table(session, workshop_id, table_id)}
         return stamp(session, [
