@@ -397,7 +397,8 @@ def report(kind: str, result: dict) -> str:
     for share in ("p50", "p95", "p99", "max"):
         row(f"fan-out {share}", lambda p, s=share: p["fanout"][f"{s}_ms"], " ms")
     row("deliveries / expected", lambda p: f"{p['delivered']}/{p['expected']}")
-    row("ideas heard from another table", lambda p: p["from_other_tables"])
+    row("ideas heard from another table",
+        lambda p: p["from_other_tables"] if p is tables else "–")
     row("frames per phone (min / median / max)",
         lambda p: "{min} / {median:g} / {max}".format(**p["frames_per_phone"]))
     row("idea.posted per phone (min / median / max)",
