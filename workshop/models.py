@@ -195,6 +195,9 @@ class Activity(db.Model):
     # brainstorm: each table sees only its own ideas until merged into the plenary.
     at_tables: Mapped[bool] = mapped_column(default=False, server_default=false())
     merged_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # The likely duplicates across its tables, found once when they were merged: every
+    # board's snapshot reads them, and finding them is the merge's one moment of real CPU.
+    duplicates: Mapped[list | None] = mapped_column(JSON, nullable=True)
     # vote: the budget and cap; group, vote, results: the activity whose ideas or votes
     # they take (None: all questions, or for results the last vote before it).
     vote_budget: Mapped[int | None] = mapped_column(Integer, nullable=True)

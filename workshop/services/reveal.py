@@ -68,13 +68,13 @@ def merge_into_plenary(session: Session, actor: Actor,
         raise DomainError("not_found", "no such brainstorm")
     if not activity.at_tables or activity.merged_at is not None:
         return {"activity": activity_payload(activity),
-                "duplicates": duplicates_of(session, activity.id)}, []
+                "duplicates": activity.duplicates or []}, []
     audit.record(session, actor, "brainstorm.merge", {"activity_id": activity.id},
                  before={"merged": False}, after={"merged": True})
-    activity.merged_at = utcnow()
+    duplicates = duplicates_of(session, activity.id)
+    activity.merged_at, activity.duplicates = utcnow(), duplicates
     session.flush()
     shown = shown_ideas(session, workshop.id, activity.id)
-    duplicates = duplicates_of(session, activity.id)
     facts = [Fact("ideas.revealed", workshop.id, {"activity_id": activity.id, "ideas": shown}),
              Fact("clusters.changed", workshop.id,
                   {"clusters": clusters_of(session, workshop.id)}),

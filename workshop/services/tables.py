@@ -230,11 +230,11 @@ def snapshot_part(session: Session, actor: Actor, workshop: Workshop) -> dict:
             {"id": p.id, "nickname": p.nickname, "organisation_type": p.organisation_type}
             for p in session.scalars(select(Participant).where(*_people_of(workshop.id))
                                      .order_by(Participant.joined_at, Participant.id))]
-        merged = session.scalars(select(Activity.id).where(
-            Activity.workshop_id == workshop.id, Activity.at_tables.is_(True),
-            Activity.merged_at.is_not(None)).order_by(Activity.position, Activity.id))
-        part["duplicates"] = [pair for activity_id in merged
-                              for pair in duplicates_of(session, activity_id)]
+        # As the merge found them: a pair merged or hidden since is left out by the board.
+        found = session.scalars(select(Activity.duplicates).where(
+            Activity.workshop_id == workshop.id, Activity.duplicates.is_not(None))
+            .order_by(Activity.position, Activity.id))
+        part["duplicates"] = [pair for pairs in found if pairs for pair in pairs]
         return part
     me = participant_of(session, actor)
     table = next((table for table, _ in tables if table.id == me.table_id), None)

@@ -69,6 +69,7 @@ def upgrade():
     with op.batch_alter_table('activity', schema=None, table_kwargs=_KEEP_IDS) as batch_op:
         batch_op.add_column(sa.Column('at_tables', sa.Boolean(), server_default=sa.false(), nullable=False))
         batch_op.add_column(sa.Column('merged_at', sa.DateTime(), nullable=True))
+        batch_op.add_column(sa.Column('duplicates', sa.JSON(), nullable=True))
 
     with op.batch_alter_table('participant', schema=None, table_kwargs=_KEEP_IDS) as batch_op:
         batch_op.add_column(sa.Column('table_id', sa.Integer(), nullable=True))
@@ -111,6 +112,7 @@ def downgrade():
         batch_op.drop_column('table_id')
 
     with op.batch_alter_table('activity', schema=None, table_kwargs=_KEEP_IDS) as batch_op:
+        batch_op.drop_column('duplicates')
         batch_op.drop_column('merged_at')
         batch_op.drop_column('at_tables')
 
