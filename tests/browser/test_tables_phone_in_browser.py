@@ -163,7 +163,7 @@ def test_a_host_groups_the_tables_ideas_and_enters_a_paper_note(screens, tupa):
 
     section.get_by_label("Name of a new group").fill("Varjo")
     section.get_by_role("button", name="Create group").click()
-    expect(section.get_by_role("listitem").filter(has_text="Varjo")).to_be_visible()
+    expect(section.get_by_role("listitem").filter(has_text="Varjo · ")).to_be_visible()
     section.get_by_label("Move to group: Varjoisat penkit").select_option(label="Varjo")
     section.get_by_role("button", name="Move: Varjoisat penkit").click()
     # The whole table sees the group with its idea; another table sees neither.
