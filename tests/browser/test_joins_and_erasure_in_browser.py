@@ -5,6 +5,8 @@ Found by role and accessible name or by visible text, as people (and screen read
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from e2e.conftest import WAIT, csrf_token
 from playwright.sync_api import Page, expect
@@ -37,6 +39,8 @@ def test_the_projector_hides_the_join_code_while_joining_is_closed(screens, tupa
     expect(projector.get_by_text(code, exact=True)).to_be_visible()
     expect(projector.get_by_role("img", name=QR)).to_be_visible()
     board.goto(f"/workshops/{workshop.id}")
+    # Drawn from the board's first snapshot, which also sets the box as the server has it.
+    expect(board.get_by_role("button", name=re.compile(r"^Next: "))).to_be_visible()
 
     board.get_by_label("Closed to new participants").check()
 
