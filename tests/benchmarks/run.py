@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import ctypes
+import importlib
 import json
 import os
 import platform
@@ -569,34 +570,22 @@ def main() -> None:
                 results.append(case)
 
     text_report = report([c for c in results if "error" in c or "targets" in c], header)
-    # The report's case: a phone's round trip while a 500-idea PDF is made (report_pdf.py).
-    if not args.only or "report-pdf" in args.only.split(","):
-        import report_pdf  # noqa: PLC0415 (its own case, with its own server)
-
+    # Cases with their own server: a phone's round trip while a 500-idea PDF is made
+    # (report_pdf.py); 300 phones at 30 tables, then the same phones as one room (tables.py).
+    for name, module in (("report-pdf", "report_pdf"), ("tables", "tables")):
+        if args.only and name not in args.only.split(","):
+            continue
+        case_module = importlib.import_module(module)
         for kind in kinds:
-            print(f"{kind} report-pdf ...", file=sys.stderr, flush=True)
+            print(f"{kind} {name} ...", file=sys.stderr, flush=True)
             busy = wait_for_quiet(args.quiet_wait)
             try:
-                case = report_pdf.one_case(kind, tree, Path(tempfile.mkdtemp(
-                    prefix="tupa-report-bench-")), args.postgresql_url, args.quick)
-                text_report += "\n\n" + report_pdf.report(kind, case) + \
+                case = case_module.one_case(kind, tree, Path(tempfile.mkdtemp(
+                    prefix=f"tupa-{name}-bench-")), args.postgresql_url, args.quick)
+                text_report += "\n\n" + case_module.report(kind, case) + \
                     f"Machine busy before the run: {busy} % of a CPU\n"
             except (RuntimeError, OSError, TimeoutError, subprocess.TimeoutExpired) as error:
-                text_report += f"\n\n### {kind}: report-pdf\n\nFailed: {error}\n"
-    # The tables case: 300 phones at 30 tables, then the same phones as one room (tables.py).
-    if not args.only or "tables" in args.only.split(","):
-        import tables as tables_case  # noqa: PLC0415 (its own case, with its own server)
-
-        for kind in kinds:
-            print(f"{kind} tables ...", file=sys.stderr, flush=True)
-            busy = wait_for_quiet(args.quiet_wait)
-            try:
-                case = tables_case.one_case(kind, tree, Path(tempfile.mkdtemp(
-                    prefix="tupa-tables-bench-")), args.postgresql_url, args.quick)
-                text_report += "\n\n" + tables_case.report(kind, case) + \
-                    f"Machine busy before the run: {busy} % of a CPU\n"
-            except (RuntimeError, OSError, TimeoutError, subprocess.TimeoutExpired) as error:
-                text_report += f"\n\n### {kind}: tables\n\nFailed: {error}\n"
+                text_report += f"\n\n### {kind}: {name}\n\nFailed: {error}\n"
     print(text_report)
     if args.report:
         args.report.write_text(text_report + "\n")
